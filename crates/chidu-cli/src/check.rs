@@ -1,0 +1,176 @@
+//! `chidu check`: evaluate records and print or write the reports.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::{LangArg, exit, load, output};
+
+#[derive(Args, Debug)]
+pub(crate) struct CheckArgs {
+    /// Pack directory or built-in id (e.g. `taicang`).
+    standard: String,
+    /// Record files or directories (.yaml .yml .json .jsonl .csv); without any, the pack's examples.
+    records: Vec<PathBuf>,
+    /// Evaluation date (YYYY-MM-DD); default today.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Waivers file (YAML or JSON).
+    #[arg(long)]
+    waivers: Option<PathBuf>,
+    /// Report language.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh, env = "CHIDU_LANG")]
+    lang: LangArg,
+    /// Output format (text on a terminal by default).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit 1 when an evaluated record scores below this.
+    #[arg(long)]
+    fail_under: Option<f64>,
+    /// Exit 1 when a record is vetoed or a veto item lacks evidence.
+    #[arg(long)]
+    fail_on_veto: bool,
+    /// Show values derived from personal (`pii`) fields.
+    #[arg(long)]
+    no_mask_pii: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Md,
+}
+
+pub(crate) fn run(args: &CheckArgs) -> u8 {
+    let std = match load(&args.standard) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let engine = match std.compile() {
+        Ok(e) => e,
+        Err(e) => {
+            output::print_diagnostics(&e.diagnostics);
+            return exit::INVALID_STANDARD;
+        }
+    };
+    let mut options = chidu::Options::default();
+    options.mask_pii = !args.no_mask_pii;
+    if let Some(d) = &args.as_of {
+        options = match options.with_as_of(d) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: --as-of: {e}");
+                return exit::INVALID_STANDARD;
+            }
+        };
+    }
+    if let Some(path) = &args.waivers {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                return exit::INVALID_STANDARD;
+            }
+        };
+        match std.waivers_from_str(&text, &path.display().to_string()) {
+            Ok(w) => options.waivers = w,
+            Err(e) => {
+                output::print_diagnostics(&e.diagnostics);
+                return exit::INVALID_STANDARD;
+            }
+        }
+    }
+    let mut inputs = Vec::new();
+    if args.records.is_empty() {
+        inputs = builtin_examples(&args.standard, &std);
+        if inputs.is_empty() {
+            eprintln!("error: no records given, and `{}` has no example records", args.standard);
+            return exit::INVALID_STANDARD;
+        }
+    }
+    for path in &args.records {
+        match chidu::read_path(path, Some(&std)) {
+            Ok(mut r) => inputs.append(&mut r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::INVALID_STANDARD;
+            }
+        }
+    }
+    let batch = engine.evaluate_batch(&inputs, &options);
+    let stdout_tty = std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(Format::Text);
+    let lang = args.lang.lang();
+    let text = match format {
+        Format::Json => batch.to_json() + "\n",
+        Format::Jsonl => {
+            let mut s = String::new();
+            for e in &batch.entries {
+                s.push_str(&serde_json::to_string(e).unwrap_or_default());
+                s.push('\n');
+            }
+            s
+        }
+        Format::Md => chidu::render::batch_markdown(&batch, lang),
+        Format::Text => chidu::render::batch_text(&batch, lang, stdout_tty && args.output.is_none()),
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = output::write_atomic(path, text.as_bytes()) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return exit::INVALID_STANDARD;
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    for e in &batch.entries {
+        if let chidu::Entry::Invalid { origin, error } = e {
+            eprintln!("invalid record {origin}: {}{}: {}", error.record.as_deref().map(|r| format!("{r} ")).unwrap_or_default(), error.path, error.message);
+        }
+    }
+    let gate_failed = batch.entries.iter().any(|e| match e {
+        chidu::Entry::Report(r) => {
+            let under = args.fail_under.is_some_and(|min| r.rounded_score().is_none_or(|s| s < min));
+            let veto = args.fail_on_veto && (r.vetoed() || !r.vetoes_unresolved.is_empty());
+            under || veto
+        }
+        chidu::Entry::Invalid { .. } => false,
+    });
+    if batch.invalid() > 0 {
+        exit::INVALID_RECORDS
+    } else if gate_failed {
+        exit::GATE
+    } else {
+        exit::OK
+    }
+}
+
+/// The example records of a built-in (or directory) pack, for `chidu check taicang`.
+fn builtin_examples(spec: &str, std: &chidu::Standard) -> Vec<chidu::RawRecord> {
+    let dir = std::path::Path::new(spec).join("examples");
+    if dir.is_dir() {
+        return chidu::read_path(&dir, Some(std)).unwrap_or_default();
+    }
+    let mut out = Vec::new();
+    for path in chidu::builtin_files_under(&format!("{}/examples/", std.id())) {
+        if let Some(text) = chidu::builtin_file(path) {
+            if path.ends_with(".jsonl") {
+                out.extend(chidu::read_jsonl(text, path));
+            } else if path.ends_with(".json") {
+                out.extend(chidu::read_json(text, path));
+            } else {
+                out.extend(chidu::read_yaml(text, path));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,451 @@
+//! The evaluator: walks compiled IR over typed record slots. Missing values propagate with
+//! three-valued logic; the paths of missing values are collected for the report.
+
+use std::collections::HashSet;
+
+use super::{Agg, AggKind, ArithOp, CmpOp, Func, Ir, MAX_AGG_DEPTH};
+use crate::value::{V, Value, civil_from_days, equal};
+
+/// One open aggregate item: its value, index, and how to name its path.
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    item: V<'a>,
+    index: u32,
+    list_name: &'a str,
+    list_scope: u8,
+}
+
+/// Per-record evaluation state, reused across the indicators of one record.
+pub(crate) struct Cx<'a> {
+    root: &'a [Value],
+    frames: [Frame<'a>; MAX_AGG_DEPTH + 1],
+    pub(crate) lets: Vec<V<'a>>,
+    /// Missing paths behind each `let` that ended missing (reported where the let is used).
+    pub(crate) let_missing: Vec<Vec<String>>,
+    pub(crate) as_of: i32,
+    /// Paths of missing values met on the way (only recorded when a value is missing).
+    pub(crate) missing: Vec<String>,
+    /// Set when evaluation failed (numeric overflow).
+    pub(crate) error: Option<&'static str>,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(root: &'a [Value], as_of: i32) -> Self {
+        let empty = Frame { item: V::Missing, index: 0, list_name: "", list_scope: 0 };
+        Cx { root, frames: [empty; MAX_AGG_DEPTH + 1], lets: Vec::new(), let_missing: Vec::new(), as_of, missing: Vec::new(), error: None }
+    }
+
+    /// Opens an item scope for `for_each` (depth 1) and evaluates `f` inside it.
+    pub(crate) fn set_item(&mut self, depth: u8, item: V<'a>, index: u32, list_name: &'a str, list_scope: u8) {
+        if let Some(f) = self.frames.get_mut(depth as usize) {
+            *f = Frame { item, index, list_name, list_scope };
+        }
+    }
+
+    /// The path of the item open at `depth`, e.g. `staff[2]` or `groups[1].sessions[0]`.
+    pub(crate) fn item_path(&self, depth: u8) -> String {
+        let Some(f) = self.frames.get(depth as usize) else { return String::new() };
+        let prefix = if f.list_scope == 0 || f.list_scope >= depth { String::new() } else { self.item_path(f.list_scope) + "." };
+        let name = if f.list_name.is_empty() { "list" } else { f.list_name };
+        format!("{prefix}{name}[{}]", f.index)
+    }
+
+    fn note_missing(&mut self, depth: u8, name: &str) {
+        if self.missing.len() >= 64 {
+            return;
+        }
+        let path = if depth == 0 { name.to_owned() } else if name.is_empty() { self.item_path(depth) } else { format!("{}.{name}", self.item_path(depth)) };
+        self.missing.push(path);
+    }
+}
+
+#[inline]
+fn truth(v: V) -> Option<bool> {
+    match v {
+        V::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn num(v: V) -> Option<f64> {
+    match v {
+        V::Num(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Evaluates `ir`.
+pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
+    match ir {
+        Ir::Const(v) => v.view(),
+        Ir::Field { depth, slots, name } => {
+            let mut cur = if *depth == 0 { V::Obj(cx.root) } else { cx.frames.get(*depth as usize).map_or(V::Missing, |f| f.item) };
+            for slot in slots.iter() {
+                cur = match cur {
+                    V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
+                    _ => V::Missing,
+                };
+            }
+            if cur.is_missing() {
+                cx.note_missing(*depth, name);
+            }
+            cur
+        }
+        Ir::Item { depth } => {
+            let v = cx.frames.get(*depth as usize).map_or(V::Missing, |f| f.item);
+            if v.is_missing() {
+                cx.note_missing(*depth, "");
+            }
+            v
+        }
+        Ir::Let(i) => {
+            let v = cx.lets.get(*i as usize).copied().unwrap_or(V::Missing);
+            if v.is_missing()
+                && let Some(paths) = cx.let_missing.get(*i as usize)
+                && !paths.is_empty()
+            {
+                let paths = paths.clone();
+                cx.missing.extend(paths);
+            }
+            v
+        }
+        Ir::AsOf => V::Date(cx.as_of),
+        Ir::Not(x) => match eval(x, cx) {
+            V::Bool(b) => V::Bool(!b),
+            _ => V::Missing,
+        },
+        Ir::Neg(x) => match eval(x, cx) {
+            V::Num(n) => V::Num(-n),
+            _ => V::Missing,
+        },
+        Ir::And(a, b) => {
+            let mark = cx.missing.len();
+            let va = truth(eval(a, cx));
+            if va == Some(false) {
+                return V::Bool(false);
+            }
+            let mid = cx.missing.len();
+            match (va, truth(eval(b, cx))) {
+                (_, Some(false)) => {
+                    cx.missing.truncate(mark);
+                    V::Bool(false)
+                }
+                (Some(true), Some(true)) => V::Bool(true),
+                _ => {
+                    let _ = mid;
+                    V::Missing
+                }
+            }
+        }
+        Ir::Or(a, b) => {
+            let mark = cx.missing.len();
+            let va = truth(eval(a, cx));
+            if va == Some(true) {
+                return V::Bool(true);
+            }
+            match (va, truth(eval(b, cx))) {
+                (_, Some(true)) => {
+                    cx.missing.truncate(mark);
+                    V::Bool(true)
+                }
+                (Some(false), Some(false)) => V::Bool(false),
+                _ => V::Missing,
+            }
+        }
+        Ir::Cmp(op, a, b) => {
+            let va = eval(a, cx);
+            let vb = eval(b, cx);
+            compare(*op, va, vb)
+        }
+        Ir::In { negated, item, list } => {
+            let vi = eval(item, cx);
+            let vl = eval(list, cx);
+            match (vi, vl) {
+                (V::Missing, _) | (_, V::Missing) => V::Missing,
+                (x, V::List(items)) => {
+                    let found = items.iter().any(|e| equal(x, e.view()) == Some(true));
+                    V::Bool(found != *negated)
+                }
+                _ => V::Missing,
+            }
+        }
+        Ir::Arith(op, a, b) => {
+            let (Some(x), Some(y)) = (num(eval(a, cx)), num(eval(b, cx))) else { return V::Missing };
+            let r = match op {
+                ArithOp::Add => x + y,
+                ArithOp::Sub => x - y,
+                ArithOp::Mul => x * y,
+                ArithOp::Div => {
+                    if y == 0.0 {
+                        return V::Missing;
+                    }
+                    x / y
+                }
+            };
+            if !r.is_finite() {
+                cx.error = Some("numeric overflow");
+                return V::Missing;
+            }
+            V::Num(r)
+        }
+        Ir::Agg(agg) => aggregate(agg, cx),
+        Ir::Call(f, args) => call(*f, args, cx),
+        Ir::Matches(s, re) => match eval(s, cx) {
+            V::Str(s) => V::Bool(re.is_match(s)),
+            _ => V::Missing,
+        },
+        Ir::EnumName(x, names) => match eval(x, cx) {
+            V::Enum(i) => names.get(i as usize).map_or(V::Missing, |s| V::Str(s)),
+            other => other,
+        },
+    }
+}
+
+/// Comparison of two evaluated operands (missing on either side gives missing).
+pub(crate) fn compare(op: CmpOp, a: V, b: V) -> V<'static> {
+    if a.is_missing() || b.is_missing() {
+        return V::Missing;
+    }
+    let ord = match (a, b) {
+        (V::Num(x), V::Num(y)) => x.partial_cmp(&y),
+        (V::Date(x), V::Date(y)) => Some(x.cmp(&y)),
+        _ => None,
+    };
+    let r = match op {
+        CmpOp::Eq => equal(a, b).unwrap_or(false),
+        CmpOp::Ne => !equal(a, b).unwrap_or(false),
+        CmpOp::Lt => ord.is_some_and(|o| o.is_lt()),
+        CmpOp::Le => ord.is_some_and(|o| o.is_le()),
+        CmpOp::Gt => ord.is_some_and(|o| o.is_gt()),
+        CmpOp::Ge => ord.is_some_and(|o| o.is_ge()),
+    };
+    V::Bool(r)
+}
+
+#[derive(Hash, PartialEq, Eq)]
+enum DistinctKey<'a> {
+    B(bool),
+    N(u64),
+    S(&'a str),
+    D(i32),
+    E(u32),
+}
+
+fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
+    let items = match eval(&agg.list, cx) {
+        V::List(items) => items,
+        _ => return V::Missing,
+    };
+    let Some(body) = &agg.body else {
+        return V::Num(items.len() as f64);
+    };
+    let depth = agg.depth as usize;
+    let saved = cx.frames.get(depth).copied();
+    let mark = cx.missing.len();
+    let (mut trues, mut falses, mut missing) = (0usize, 0usize, 0usize);
+    let mut acc: Option<f64> = None;
+    let mut acc_date: Option<i32> = None;
+    let mut sum = 0.0;
+    let mut seen: HashSet<DistinctKey<'a>> = HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(f) = cx.frames.get_mut(depth) {
+            f.item = item.view();
+            f.index = i as u32;
+            f.list_name = &agg.list_name;
+            f.list_scope = agg.list_scope;
+        }
+        let v = eval(body, cx);
+        match agg.kind {
+            AggKind::Count | AggKind::Any | AggKind::All | AggKind::Ratio => match v {
+                V::Bool(true) => trues += 1,
+                V::Bool(false) => falses += 1,
+                _ => missing += 1,
+            },
+            AggKind::Sum | AggKind::Avg => match v {
+                V::Num(n) => {
+                    sum += n;
+                    trues += 1;
+                }
+                _ => missing += 1,
+            },
+            AggKind::Min | AggKind::Max => {
+                let better = |new: f64, old: f64| if agg.kind == AggKind::Min { new < old } else { new > old };
+                match v {
+                    V::Num(n) => {
+                        if acc.is_none_or(|a| better(n, a)) {
+                            acc = Some(n);
+                        }
+                    }
+                    V::Date(d) => {
+                        if acc_date.is_none_or(|a| better(d as f64, a as f64)) {
+                            acc_date = Some(d);
+                        }
+                    }
+                    _ => missing += 1,
+                }
+            }
+            AggKind::Distinct => {
+                let key = match v {
+                    V::Bool(b) => Some(DistinctKey::B(b)),
+                    V::Num(n) => Some(DistinctKey::N(if n == 0.0 { 0 } else { n.to_bits() })),
+                    V::Str(s) => Some(DistinctKey::S(s)),
+                    V::Date(d) => Some(DistinctKey::D(d)),
+                    V::Enum(e) => Some(DistinctKey::E(e)),
+                    _ => None,
+                };
+                match key {
+                    Some(k) => {
+                        seen.insert(k);
+                    }
+                    None => missing += 1,
+                }
+            }
+        }
+        if cx.error.is_some() {
+            break;
+        }
+    }
+    if let (Some(s), Some(f)) = (saved, cx.frames.get_mut(depth)) {
+        *f = s;
+    }
+    let n = items.len();
+    let result = match agg.kind {
+        AggKind::Count => V::Num(trues as f64),
+        AggKind::Any => {
+            if trues > 0 {
+                V::Bool(true)
+            } else if missing > 0 {
+                V::Missing
+            } else {
+                V::Bool(false)
+            }
+        }
+        AggKind::All => {
+            if falses > 0 {
+                V::Bool(false)
+            } else if missing > 0 {
+                V::Missing
+            } else {
+                V::Bool(true)
+            }
+        }
+        AggKind::Ratio => {
+            if n == 0 || missing == n {
+                V::Missing
+            } else {
+                V::Num(trues as f64 / n as f64)
+            }
+        }
+        AggKind::Sum => V::Num(sum),
+        AggKind::Avg => {
+            if trues == 0 {
+                V::Missing
+            } else {
+                V::Num(sum / trues as f64)
+            }
+        }
+        AggKind::Min | AggKind::Max => match (acc, acc_date) {
+            (Some(x), _) => V::Num(x),
+            (None, Some(d)) => V::Date(d),
+            _ => V::Missing,
+        },
+        AggKind::Distinct => V::Num(seen.len() as f64),
+    };
+    // count/any/all that reached a value do not report the items they skipped.
+    if matches!(agg.kind, AggKind::Count | AggKind::Any | AggKind::All | AggKind::Distinct) && !result.is_missing() {
+        cx.missing.truncate(mark);
+    }
+    result
+}
+
+fn call<'a>(f: Func, args: &'a [Ir], cx: &mut Cx<'a>) -> V<'a> {
+    let arg = |i: usize| args.get(i);
+    let Some(a0) = arg(0) else { return V::Missing };
+    match f {
+        Func::Exists => {
+            let mark = cx.missing.len();
+            let v = eval(a0, cx);
+            cx.missing.truncate(mark);
+            V::Bool(!v.is_missing())
+        }
+        Func::Coalesce => {
+            let mark = cx.missing.len();
+            let v = eval(a0, cx);
+            if !v.is_missing() {
+                return v;
+            }
+            cx.missing.truncate(mark);
+            match arg(1) {
+                Some(b) => eval(b, cx),
+                None => V::Missing,
+            }
+        }
+        Func::LenStr => match eval(a0, cx) {
+            V::Str(s) => V::Num(s.chars().count() as f64),
+            _ => V::Missing,
+        },
+        Func::LenList => match eval(a0, cx) {
+            V::List(l) => V::Num(l.len() as f64),
+            _ => V::Missing,
+        },
+        Func::DaysSince => match eval(a0, cx) {
+            V::Date(d) => V::Num(f64::from(cx.as_of - d)),
+            _ => V::Missing,
+        },
+        Func::DaysBetween => {
+            let a = eval(a0, cx);
+            let b = arg(1).map_or(V::Missing, |b| eval(b, cx));
+            match (a, b) {
+                (V::Date(x), V::Date(y)) => V::Num(f64::from(y - x)),
+                _ => V::Missing,
+            }
+        }
+        Func::Year => match eval(a0, cx) {
+            V::Date(d) => V::Num(f64::from(civil_from_days(d).0)),
+            _ => V::Missing,
+        },
+        Func::ContainsStr => {
+            let a = eval(a0, cx);
+            let b = arg(1).map_or(V::Missing, |b| eval(b, cx));
+            match (a, b) {
+                (V::Str(s), V::Str(sub)) => V::Bool(s.contains(sub)),
+                _ => V::Missing,
+            }
+        }
+        Func::ContainsList => {
+            let a = eval(a0, cx);
+            let b = arg(1).map_or(V::Missing, |b| eval(b, cx));
+            match (a, b) {
+                (V::List(items), x) if !x.is_missing() => V::Bool(items.iter().any(|e| equal(x, e.view()) == Some(true))),
+                _ => V::Missing,
+            }
+        }
+        Func::Round(digits) => match eval(a0, cx) {
+            V::Num(n) => V::Num(round_half_away(n, digits)),
+            _ => V::Missing,
+        },
+        Func::Abs => match eval(a0, cx) {
+            V::Num(n) => V::Num(n.abs()),
+            _ => V::Missing,
+        },
+        Func::Least | Func::Greatest => {
+            let a = eval(a0, cx);
+            let b = arg(1).map_or(V::Missing, |b| eval(b, cx));
+            let least = f == Func::Least;
+            match (a, b) {
+                (V::Num(x), V::Num(y)) => V::Num(if least { x.min(y) } else { x.max(y) }),
+                (V::Date(x), V::Date(y)) => V::Date(if least { x.min(y) } else { x.max(y) }),
+                _ => V::Missing,
+            }
+        }
+    }
+}
+
+/// Rounds half away from zero to `digits` decimals.
+pub(crate) fn round_half_away(x: f64, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    // Nudge by a few ulps so that 2.675 (stored as 2.67499…) rounds as written.
+    let y = x * p;
+    let r = (y + y.signum() * y.abs() * 4.0 * f64::EPSILON).round() / p;
+    if r.is_finite() { r } else { x }
+}

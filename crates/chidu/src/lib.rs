@@ -1,0 +1,44 @@
+//! chidu (尺度): a standards-compliance rule engine.
+//!
+//! A standardization team writes a standard (sections, indicators, points, scoring methods,
+//! veto items, grade bands) as declarative YAML; chidu checks the standard, evaluates records
+//! against it and produces scored gap reports in Chinese and English.
+//!
+//! ```no_run
+//! let standard = chidu::Standard::builtin("demo")?;
+//! let engine = standard.compile()?; // Send + Sync: compile once, evaluate many
+//! let record = serde_json::json!({"id": "S-1", "name": "城厢镇社工站"});
+//! let options = chidu::Options::default().with_as_of("2026-06-30").map_err(std::io::Error::other)?;
+//! let report = engine.evaluate(&record, &options)?;
+//! println!("{:?} {:?}", report.score, report.grade);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod diag;
+mod expr;
+mod json_schema;
+mod model;
+mod pack;
+mod record;
+mod report;
+mod schema;
+mod score;
+mod standard;
+mod value;
+mod waiver;
+mod yaml;
+pub mod testing;
+
+pub use diag::{Code, Diagnostic, LoadError, SourceFile, Span};
+pub use pack::read::Text;
+pub use pack::source::{builtin_file, builtin_files_under};
+pub use record::input::{InputError, RawData, RawRecord, read_file, read_json, read_jsonl, read_path, read_yaml};
+pub use record::{Record, RecordError};
+pub use report::render;
+pub use report::summary::{GroupSummary, IndicatorSummary};
+pub use report::{Comparison, Deduction, Gap, IndicatorResult, RecordInfo, RecordWarning, Report, SectionResult, Shown, Status, Summary, WaiverUse, fmt_num, round2};
+pub use standard::{Batch, Engine, Entry, Lang, Options, Standard, builtins};
+pub use waiver::Waiver;
+pub use rules_schema::rules_schema;
+mod rules_schema;

@@ -1,0 +1,121 @@
+//! Where pack files come from: a directory, a map of strings, or the packs built into the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
+
+/// Ids of the built-in packs.
+pub fn builtin_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&str> = BUILTIN_FILES
+        .iter()
+        .filter_map(|(p, _)| p.strip_suffix("/standard.yaml"))
+        .filter(|id| !id.contains('/'))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// A file system a pack is read from; paths use `/` and may contain `..`.
+#[derive(Debug, Clone)]
+pub(crate) enum Files {
+    Dir,
+    Memory(BTreeMap<String, String>),
+    Builtin,
+}
+
+/// Lexically normalises `a/b/../c` → `a/c` (keeps leading `..` that cannot be resolved).
+pub(crate) fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute { format!("/{joined}") } else { joined }
+}
+
+pub(crate) fn join(dir: &str, rel: &str) -> String {
+    if rel.starts_with('/') || dir.is_empty() {
+        normalize(rel)
+    } else {
+        normalize(&format!("{dir}/{rel}"))
+    }
+}
+
+impl Files {
+    pub(crate) fn read(&self, path: &str) -> Result<String, String> {
+        match self {
+            Files::Dir => {
+                let p = PathBuf::from(path);
+                read_limited(&p)
+            }
+            Files::Memory(map) => map.get(&normalize(path)).cloned().ok_or_else(|| "no such file".to_owned()),
+            Files::Builtin => BUILTIN_FILES
+                .iter()
+                .find(|(p, _)| *p == normalize(path))
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| "no such built-in file".to_owned()),
+        }
+    }
+
+    /// Files in `dir` (one level) whose names end in `.yaml`/`.yml`, sorted.
+    pub(crate) fn list_yaml(&self, dir: &str) -> Vec<String> {
+        let mut out: Vec<String> = match self {
+            Files::Dir => std::fs::read_dir(dir)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Files::Memory(map) => list_in(map.keys().map(String::as_str), dir),
+            Files::Builtin => list_in(BUILTIN_FILES.iter().map(|(p, _)| *p), dir),
+        };
+        out.sort();
+        out
+    }
+}
+
+fn list_in<'a>(paths: impl Iterator<Item = &'a str>, dir: &str) -> Vec<String> {
+    let prefix = if dir.is_empty() { String::new() } else { format!("{}/", normalize(dir)) };
+    paths
+        .filter(|p| p.starts_with(&prefix) && !p[prefix.len()..].contains('/'))
+        .filter(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Largest single file read from disk.
+pub(crate) const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+pub(crate) fn read_limited(p: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(p).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()));
+    }
+    let bytes = std::fs::read(p).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+/// Text of a built-in file such as `taicang/examples/strong.yaml`.
+pub fn builtin_file(path: &str) -> Option<&'static str> {
+    BUILTIN_FILES.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
+}
+
+/// Paths of every built-in file under `prefix`.
+pub fn builtin_files_under(prefix: &str) -> Vec<&'static str> {
+    BUILTIN_FILES.iter().map(|(p, _)| *p).filter(|p| p.starts_with(prefix)).collect()
+}

@@ -1,0 +1,282 @@
+//! The schema-driven deserializer: one `DeserializeSeed` per schema node, so JSON goes straight
+//! into typed slots without a generic value tree.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::RecordError;
+use crate::model::Model;
+use crate::report::RecordWarning;
+use crate::schema::{FieldTy, ObjId, ROOT};
+use crate::value::{Value, parse_date};
+
+/// Stands for a value that was validated but not stored (no rule reads it).
+const PRESENT: Value = Value::Bool(true);
+
+/// Longest list accepted in a record.
+const MAX_LIST: usize = 1_000_000;
+
+#[derive(Clone)]
+enum Seg {
+    Field(String),
+    Index(usize),
+}
+
+pub(crate) struct Ctx<'m> {
+    model: &'m Model,
+    path: Vec<Seg>,
+    pub(crate) warnings: Vec<crate::report::RecordWarning>,
+    failure: Option<(String, String)>,
+}
+
+impl<'m> Ctx<'m> {
+    pub(crate) fn new(model: &'m Model) -> Self {
+        Ctx { model, path: Vec::new(), warnings: Vec::new(), failure: None }
+    }
+
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Field(f) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(f);
+                }
+                Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
+    }
+
+    fn fail<E: de::Error>(&mut self, message: String) -> E {
+        if self.failure.is_none() {
+            self.failure = Some((self.path_string(), message.clone()));
+        }
+        E::custom(message)
+    }
+
+    pub(crate) fn into_error(self, fallback: String, record: Option<String>) -> RecordError {
+        match self.failure {
+            Some((path, message)) => RecordError { record, path, message },
+            None => RecordError { record, path: self.path_string(), message: fallback },
+        }
+    }
+}
+
+pub(crate) fn read_root<'de, D: Deserializer<'de>>(ctx: &mut Ctx, de: D) -> Result<Box<[Value]>, D::Error> {
+    match (ObjSeed { ctx, obj: ROOT, keep: true }).deserialize(de)? {
+        Value::Obj(slots) => Ok(slots),
+        _ => Err(de::Error::custom("a record must be a mapping")),
+    }
+}
+
+struct ObjSeed<'c, 'm> {
+    ctx: &'c mut Ctx<'m>,
+    obj: ObjId,
+    keep: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjSeed<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Missing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Missing)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let model = self.ctx.model;
+        let schema = model.schema.obj(self.obj);
+        let used = model.used.slots.get(self.obj as usize);
+        let mut slots: Vec<Value> = if self.keep { vec![Value::Missing; schema.fields.len()] } else { Vec::new() };
+        let mut present = vec![false; schema.fields.len()];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some((slot, field)) = schema.field(&key) else {
+                self.ctx.path.push(Seg::Field(key.to_string()));
+                let path = self.ctx.path_string();
+                self.ctx.path.pop();
+                if self.keep && self.ctx.warnings.len() < 100 {
+                    self.ctx.warnings.push(RecordWarning { path, message: "unknown field".to_owned() });
+                }
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let keep = self.keep && used.and_then(|u| u.get(slot as usize)).copied().unwrap_or(true);
+            self.ctx.path.push(Seg::Field(key.to_string()));
+            let v = map.next_value_seed(FieldSeed { ctx: self.ctx, ty: &field.ty, keep })?;
+            self.ctx.path.pop();
+            if !matches!(v, Value::Missing) {
+                present[slot as usize] = true;
+            }
+            if keep && let Some(s) = slots.get_mut(slot as usize) {
+                *s = v;
+            }
+        }
+        for (i, f) in schema.fields.iter().enumerate() {
+            if f.required && !present[i] {
+                self.ctx.path.push(Seg::Field(f.name.clone()));
+                let e = self.ctx.fail("required field is missing".to_owned());
+                self.ctx.path.pop();
+                return Err(e);
+            }
+        }
+        // A value that is validated but not kept is marked present with a placeholder.
+        Ok(if self.keep { Value::Obj(slots.into()) } else { PRESENT })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Value, A::Error> {
+        Err(self.ctx.fail("expected a mapping, found a list".to_owned()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Err(self.ctx.fail(format!("expected a mapping, found the string {v:?}")))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Value, E> {
+        Err(self.ctx.fail("expected a mapping, found a boolean".to_owned()))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Value, E> {
+        Err(self.ctx.fail("expected a mapping, found a number".to_owned()))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Value, E> {
+        Err(self.ctx.fail("expected a mapping, found a number".to_owned()))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
+        Err(self.ctx.fail("expected a mapping, found a number".to_owned()))
+    }
+}
+
+struct FieldSeed<'c, 'm, 't> {
+    ctx: &'c mut Ctx<'m>,
+    ty: &'t FieldTy,
+    keep: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
+        match self.ty {
+            FieldTy::Object(obj) => (ObjSeed { ctx: self.ctx, obj: *obj, keep: self.keep }).deserialize(de),
+            _ => de.deserialize_any(self),
+        }
+    }
+}
+
+impl FieldSeed<'_, '_, '_> {
+    fn expected(&self) -> String {
+        match self.ty {
+            FieldTy::String => "a string".into(),
+            FieldTy::Int => "an integer".into(),
+            FieldTy::Number => "a number".into(),
+            FieldTy::Bool => "true or false".into(),
+            FieldTy::Date => "a YYYY-MM-DD date".into(),
+            FieldTy::Enum(e) => format!("one of: {}", self.ctx.model.schema.enum_values(*e).join(", ")),
+            FieldTy::Object(_) => "a mapping".into(),
+            FieldTy::List(_) => "a list".into(),
+        }
+    }
+    fn wrong<E: de::Error>(self, found: &str) -> E {
+        let msg = format!("expected {}, found {found}", self.expected());
+        self.ctx.fail(msg)
+    }
+    fn number<E: de::Error>(self, n: f64, int: Option<i64>) -> Result<Value, E> {
+        if !n.is_finite() {
+            return Err(self.ctx.fail(format!("{n} is not a finite number")));
+        }
+        match self.ty {
+            FieldTy::Number => Ok(if self.keep { Value::Num(n) } else { PRESENT }),
+            FieldTy::Int => match int {
+                Some(i) => Ok(Value::Int(i)),
+                None if n.fract() == 0.0 && n.abs() < 9.0e15 => Ok(Value::Int(n as i64)),
+                None => Err(self.wrong(&format!("{n}"))),
+            },
+            _ => Err(self.wrong(&format!("the number {n}"))),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value of the record schema")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Missing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Missing)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        match self.ty {
+            FieldTy::Bool => Ok(Value::Bool(b)),
+            _ => Err(self.wrong(&format!("{b}"))),
+        }
+    }
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        self.number(i as f64, Some(i))
+    }
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        self.number(u as f64, i64::try_from(u).ok())
+    }
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        self.number(f, None)
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        match self.ty {
+            FieldTy::String => Ok(if self.keep { Value::Str(s.into()) } else { PRESENT }),
+            FieldTy::Date => match parse_date(s) {
+                Some(d) => Ok(Value::Date(d)),
+                None => Err(self.wrong(&format!("{s:?}"))),
+            },
+            FieldTy::Enum(e) => match self.ctx.model.schema.enum_values(*e).iter().position(|v| v == s) {
+                Some(i) => Ok(Value::Enum(i as u32)),
+                None => {
+                    let values = self.ctx.model.schema.enum_values(*e);
+                    let hint = crate::diag::did_you_mean(s, values.iter().map(String::as_str)).map(|h| format!(" ({h})")).unwrap_or_default();
+                    let msg = format!("{s:?} is not one of: {}{hint}", values.join(", "));
+                    Err(self.ctx.fail(msg))
+                }
+            },
+            _ => Err(self.wrong(&format!("the string {s:?}"))),
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let FieldTy::List(item) = self.ty else { return Err(self.wrong("a list")) };
+        let mut out = Vec::new();
+        let mut i = 0usize;
+        loop {
+            if i >= MAX_LIST {
+                return Err(self.ctx.fail(format!("list longer than {MAX_LIST} items")));
+            }
+            self.ctx.path.push(Seg::Index(i));
+            let next = seq.next_element_seed(FieldSeed { ctx: self.ctx, ty: item, keep: self.keep })?;
+            self.ctx.path.pop();
+            match next {
+                Some(v) => {
+                    if self.keep {
+                        out.push(v);
+                    }
+                }
+                None => break,
+            }
+            i += 1;
+        }
+        Ok(if self.keep { Value::List(out.into()) } else { PRESENT })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Value, A::Error> {
+        Err(self.wrong("a mapping"))
+    }
+}

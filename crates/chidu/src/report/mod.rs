@@ -1,0 +1,354 @@
+//! Findings: the report data (SPEC §4). Plain serialisable data, never load errors.
+
+mod json;
+pub(crate) mod summary;
+pub mod render;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::expr::Ir;
+use crate::model::Model;
+use crate::pack::read::Text;
+use crate::value::{V, format_date};
+use crate::yaml::{Node, NodeKind};
+
+pub use summary::Summary;
+
+/// An indicator's outcome for one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Earned equals possible.
+    Met,
+    /// Some points earned, not all.
+    Partial,
+    /// No points earned.
+    NotMet,
+    /// `when` was false.
+    NotApplicable,
+    /// A value the indicator needs is missing (无佐证).
+    NoEvidence,
+    /// A valid waiver applies.
+    Waived,
+    /// Evaluation failed.
+    Error,
+}
+
+impl Status {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Partial => "partial",
+            Status::NotMet => "not_met",
+            Status::NotApplicable => "not_applicable",
+            Status::NoEvidence => "no_evidence",
+            Status::Waived => "waived",
+            Status::Error => "error",
+        }
+    }
+    /// Short bilingual label.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        let zh = lang == crate::Lang::Zh;
+        match self {
+            Status::Met => if zh { "达标" } else { "met" },
+            Status::Partial => if zh { "部分达标" } else { "partial" },
+            Status::NotMet => if zh { "未达标" } else { "not met" },
+            Status::NotApplicable => if zh { "不适用" } else { "n/a" },
+            Status::NoEvidence => if zh { "无佐证" } else { "no evidence" },
+            Status::Waived => if zh { "已豁免" } else { "waived" },
+            Status::Error => if zh { "错误" } else { "error" },
+        }
+    }
+}
+
+/// A value shown in a report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// Missing.
+    Null,
+    /// Boolean.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A number.
+    Num(f64),
+    /// Text (strings, enum values, dates).
+    Str(String),
+    /// A list of values.
+    List(Vec<Shown>),
+    /// Hidden because it derives from personal data.
+    Masked,
+}
+
+impl Shown {
+    pub(crate) fn from_v(v: V, _ir: &Ir) -> Shown {
+        Shown::from_view(v, None)
+    }
+
+    /// `enum_names` resolves enum indexes to names when the static type is known.
+    pub(crate) fn from_view(v: V, enum_names: Option<&[String]>) -> Shown {
+        match v {
+            V::Missing => Shown::Null,
+            V::Bool(b) => Shown::Bool(b),
+            V::Num(n) => {
+                if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                    Shown::Int(n as i64)
+                } else {
+                    Shown::Num(n)
+                }
+            }
+            V::Str(s) => Shown::Str(s.to_owned()),
+            V::Date(d) => Shown::Str(format_date(d)),
+            V::Enum(i) => Shown::Str(enum_names.and_then(|n| n.get(i as usize)).cloned().unwrap_or_else(|| format!("#{i}"))),
+            V::List(items) => Shown::List(items.iter().take(50).map(|x| Shown::from_view(x.view(), enum_names)).collect()),
+            V::Obj(_) => Shown::Null,
+        }
+    }
+
+    /// Text for messages and tables.
+    pub fn display(&self) -> String {
+        match self {
+            Shown::Null => "—".to_owned(),
+            Shown::Bool(b) => b.to_string(),
+            Shown::Int(i) => i.to_string(),
+            Shown::Num(n) => fmt_num(*n),
+            Shown::Str(s) => s.clone(),
+            Shown::List(l) => l.iter().map(Shown::display).collect::<Vec<_>>().join(", "),
+            Shown::Masked => "***".to_owned(),
+        }
+    }
+}
+
+/// Both sides of a top-level comparison: "found 1, required ≥ 2".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Left side's value.
+    pub left: Shown,
+    /// Operator.
+    pub op: &'static str,
+    /// Right side's value.
+    pub right: Shown,
+}
+
+/// One deduction: an item or instance that cost points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deduction {
+    /// Points deducted.
+    pub points: f64,
+    /// The item id (per-item form).
+    pub item: Option<String>,
+    /// The instance path (per-instance form), e.g. `staff[2]`.
+    pub path: Option<String>,
+    /// Why.
+    pub reason: Text,
+}
+
+/// One indicator's result within a report.
+#[derive(Debug, Clone)]
+pub struct IndicatorResult {
+    pub(crate) index: usize,
+    /// Outcome.
+    pub status: Status,
+    /// Points earned.
+    pub earned: f64,
+    /// Points possible.
+    pub possible: f64,
+    /// `let` values by name.
+    pub values: Vec<(String, Shown)>,
+    /// Top-level comparison.
+    pub comparison: Option<Comparison>,
+    /// Deductions (per-item and per-instance forms).
+    pub deductions: Vec<Deduction>,
+    /// Paths of missing values.
+    pub missing: Vec<String>,
+    /// Evaluation error, for status `error`.
+    pub error: Option<String>,
+    pub(crate) measure: Option<f64>,
+    pub(crate) failed: usize,
+    /// What would have been earned without a waiver.
+    pub(crate) unwaived: (Status, f64),
+}
+
+/// A waiver's fate in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverUse {
+    /// Indicator id.
+    pub indicator: String,
+    /// `applied`, `unused` or `expired`.
+    pub state: &'static str,
+}
+
+/// A record field the schema does not know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordWarning {
+    /// Path of the field.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Identity of the evaluated record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordInfo {
+    /// The `id_field` value.
+    pub id: Option<String>,
+    /// The `name_field` value.
+    pub name: Option<String>,
+    /// Group field values.
+    pub groups: Vec<(String, Option<String>)>,
+}
+
+/// A gap in remediation order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// Indicator id.
+    pub indicator: String,
+    /// Points lost.
+    pub lost: f64,
+    /// Its status.
+    pub status: Status,
+    /// A failed veto.
+    pub veto: bool,
+}
+
+/// A section's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionResult {
+    pub(crate) index: usize,
+    /// Earned over applicable indicators.
+    pub earned: f64,
+    /// Possible over applicable indicators.
+    pub possible: f64,
+    /// earned / possible, `None` when nothing applies.
+    pub ratio: Option<f64>,
+}
+
+/// A scored gap report for one record (`chidu.report/1`).
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub(crate) model: Arc<Model>,
+    /// Evaluation date (days since 1970-01-01).
+    pub(crate) as_of: i32,
+    /// The record's identity.
+    pub record: RecordInfo,
+    /// Score, `None` when nothing applicable carries points.
+    pub score: Option<f64>,
+    /// Bonus added (within the cap).
+    pub bonus: f64,
+    /// Grade id.
+    pub grade: Option<String>,
+    /// Failed veto indicators.
+    pub vetoes: Vec<String>,
+    /// Veto indicators without evidence or in error.
+    pub vetoes_unresolved: Vec<String>,
+    /// Score as if no waiver applied.
+    pub score_without_waivers: Option<f64>,
+    /// Waivers and what became of them.
+    pub waivers: Vec<WaiverUse>,
+    /// Unknown fields in the record.
+    pub warnings: Vec<RecordWarning>,
+    /// Per section.
+    pub sections: Vec<SectionResult>,
+    /// Per indicator, in pack order.
+    pub indicators: Vec<IndicatorResult>,
+    /// Remediation order.
+    pub gaps: Vec<Gap>,
+    /// Mask values derived from `pii` fields when serialised.
+    pub mask_pii: bool,
+    /// Inputs of the pack's named fleet aggregates (None: not counted).
+    pub(crate) aggregates: Vec<Option<f64>>,
+}
+
+impl Report {
+    /// True when a veto indicator failed.
+    pub fn vetoed(&self) -> bool {
+        !self.vetoes.is_empty()
+    }
+    /// The evaluation date as `YYYY-MM-DD`.
+    pub fn as_of(&self) -> String {
+        format_date(self.as_of)
+    }
+    /// Id of the indicator behind a result.
+    pub fn indicator_id(&self, r: &IndicatorResult) -> &str {
+        self.model.indicators.get(r.index).map_or("", |i| i.id.as_str())
+    }
+    /// Id of the section behind a result.
+    pub fn section_id(&self, s: &SectionResult) -> &str {
+        self.model.sections.get(s.index).map_or("", |x| x.id.as_str())
+    }
+    /// Result of one indicator by id.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
+        self.indicators.iter().find(|r| self.indicator_id(r) == id)
+    }
+    /// The rendered message of an indicator result.
+    pub fn message(&self, r: &IndicatorResult) -> Option<Text> {
+        let ind = self.model.indicators.get(r.index)?;
+        let t = ind.message.as_ref()?;
+        Some(Text { zh: self.fill(&t.zh, r), en: self.fill(&t.en, r) })
+    }
+    /// The score rounded as reports show it.
+    pub fn rounded_score(&self) -> Option<f64> {
+        self.score.map(round2)
+    }
+
+    fn fill(&self, pieces: &[crate::model::Piece], r: &IndicatorResult) -> String {
+        use crate::model::Piece;
+        let mut s = String::new();
+        for p in pieces {
+            match p {
+                Piece::Lit(t) => s.push_str(t),
+                Piece::Let(i) => s.push_str(&r.values.get(*i).map_or("—".to_owned(), |(name, v)| self.masked_value(r, name, v).display())),
+                Piece::Param(name) => s.push_str(&self.model.params.get(name).map_or(String::new(), |p| p.shown.clone())),
+                Piece::Earned => s.push_str(&fmt_num(round2(r.earned))),
+                Piece::Possible => s.push_str(&fmt_num(r.possible)),
+                Piece::Measure => s.push_str(&r.measure.map_or("—".to_owned(), fmt_num)),
+                Piece::Failed => s.push_str(&r.failed.to_string()),
+            }
+        }
+        s
+    }
+
+    pub(crate) fn masked_value<'v>(&self, r: &IndicatorResult, name: &str, v: &'v Shown) -> &'v Shown {
+        static MASKED: Shown = Shown::Masked;
+        let pii = self.model.indicators.get(r.index).is_some_and(|i| i.lets.iter().any(|l| l.def.name == name && l.def.pii));
+        if self.mask_pii && pii { &MASKED } else { v }
+    }
+
+    pub(crate) fn name_is_pii(&self) -> bool {
+        let schema = &self.model.schema;
+        schema.name_field.as_deref().and_then(|n| schema.root().field(n)).is_some_and(|(_, f)| f.pii)
+    }
+}
+
+/// Rounds half away from zero to 2 decimals.
+pub fn round2(x: f64) -> f64 {
+    crate::expr::eval::round_half_away(x, 2)
+}
+
+/// A number as people write it: no trailing zeros, at most 2 decimals.
+pub fn fmt_num(x: f64) -> String {
+    let r = round2(x);
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+pub(crate) fn node_scalar(n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Int(i) => i.to_string(),
+        NodeKind::Float(f) => fmt_num(*f),
+        NodeKind::Str(s) => s.clone(),
+        NodeKind::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn json_standard(model: &Model) -> impl Serialize + '_ {
+    json::StandardJson(model)
+}

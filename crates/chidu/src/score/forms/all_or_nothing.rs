@@ -1,0 +1,46 @@
+//! All or nothing (default): `check: EXPR` earns the points when true. Also veto and bonus checks.
+
+use crate::expr::Ir;
+use crate::expr::eval::{Cx, compare, eval};
+use crate::pack::build::IndCx;
+use crate::report::{Comparison, Shown};
+use crate::value::V;
+use crate::yaml::Node;
+
+#[derive(Debug, Clone)]
+pub(crate) struct AllOrNothing {
+    pub(crate) check: Ir,
+    pub(crate) src: String,
+}
+
+impl AllOrNothing {
+    pub(crate) fn read(node: &Node, cx: &mut IndCx) -> Option<Self> {
+        let (check, src) = cx.boolean(node, "check")?;
+        Some(AllOrNothing { check, src })
+    }
+
+    pub(crate) fn score<'a>(&'a self, points: f64, cx: &mut Cx<'a>) -> super::Scored {
+        let (v, comparison) = eval_explained(&self.check, cx);
+        let passed = match v {
+            V::Bool(b) => Some(b),
+            _ => None,
+        };
+        super::Scored { earned: passed.map(|p| if p { points } else { 0.0 }), passed, comparison, ..Default::default() }
+    }
+
+    pub(crate) fn describe(&self, p: &str, zh: bool) -> String {
+        if zh { format!("满足 `{}` 得 {p} 分，否则 0 分", self.src) } else { format!("{p} points if `{}`, else 0", self.src) }
+    }
+}
+
+/// Evaluates a condition; when it is a comparison, also returns both sides' values.
+pub(crate) fn eval_explained<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> (V<'a>, Option<Comparison>) {
+    if let Ir::Cmp(op, a, b) = ir {
+        let left = eval(a, cx);
+        let right = eval(b, cx);
+        let v = compare(*op, left, right);
+        let cmp = Comparison { left: Shown::from_v(left, a), op: op.as_str(), right: Shown::from_v(right, b) };
+        return (v, Some(cmp));
+    }
+    (eval(ir, cx), None)
+}

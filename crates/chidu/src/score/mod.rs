@@ -1,0 +1,272 @@
+//! Scoring one record: indicator statuses, waivers, section ratios, score, grade and gaps.
+
+pub(crate) mod forms;
+
+use std::sync::Arc;
+
+use crate::expr::Ty;
+use crate::expr::eval::{Cx, eval};
+use crate::model::{Indicator, Model, NaMode};
+use crate::record::Record;
+use crate::report::{Gap, IndicatorResult, Report, SectionResult, Shown, Status, WaiverUse, round2};
+use crate::value::V;
+use crate::waiver::Waiver;
+
+const TOL: f64 = 1e-9;
+
+/// Evaluates one record.
+pub(crate) fn evaluate(model: &Arc<Model>, record: &Record, as_of: i32, waivers: &[Waiver], mask_pii: bool) -> Report {
+    let mut cx = Cx::new(&record.root, as_of);
+    let mut results = Vec::with_capacity(model.indicators.len());
+    let mut waiver_uses = Vec::new();
+    let record_id = record.info.id.as_deref();
+    for (index, ind) in model.indicators.iter().enumerate() {
+        let mut r = indicator(model, index, ind, &mut cx);
+        if let Some(w) = waivers.iter().find(|w| w.indicator == ind.id && Some(w.record.as_str()) == record_id) {
+            let state = if w.expires.is_some_and(|e| as_of > e) {
+                "expired"
+            } else if matches!(r.status, Status::NotMet | Status::Partial | Status::NoEvidence | Status::Error) && !ind.veto {
+                r.status = Status::Waived;
+                "applied"
+            } else {
+                "unused"
+            };
+            waiver_uses.push(WaiverUse { indicator: ind.id.clone(), state });
+        }
+        results.push(r);
+    }
+    let (score, bonus) = score_of(model, &results, false);
+    let (score_without_waivers, _) = score_of(model, &results, true);
+    let sections = sections_of(model, &results);
+    let vetoes: Vec<String> = results.iter().filter(|r| is_veto(model, r) && r.status == Status::NotMet).map(|r| model.indicators[r.index].id.clone()).collect();
+    let vetoes_unresolved: Vec<String> = results
+        .iter()
+        .filter(|r| is_veto(model, r) && matches!(r.status, Status::NoEvidence | Status::Error))
+        .map(|r| model.indicators[r.index].id.clone())
+        .collect();
+    let mut grade = grade_of(model, score, &sections);
+    if !vetoes.is_empty()
+        && let Some(vg) = model.veto_grade
+    {
+        grade = Some(grade.map_or(vg, |g| g.max(vg)));
+    }
+    let gaps = gaps_of(model, &results);
+    let aggregates = aggregate_values(model, &mut cx);
+    Report {
+        model: Arc::clone(model),
+        as_of,
+        record: record.info.clone(),
+        score,
+        bonus,
+        grade: grade.and_then(|g| model.grades.get(g)).map(|g| g.id.clone()),
+        vetoes,
+        vetoes_unresolved,
+        score_without_waivers,
+        waivers: waiver_uses,
+        warnings: record.warnings.clone(),
+        sections,
+        indicators: results,
+        gaps,
+        mask_pii,
+        aggregates,
+    }
+}
+
+fn aggregate_values<'a>(model: &'a Model, cx: &mut Cx<'a>) -> Vec<Option<f64>> {
+    use crate::model::AggregateKind;
+    model
+        .aggregates
+        .iter()
+        .map(|a| {
+            cx.lets.clear();
+            let v = a.of.as_ref().map(|ir| eval(ir, cx));
+            match (a.kind, v) {
+                (AggregateKind::Count, None) => Some(1.0),
+                (AggregateKind::Ratio | AggregateKind::Count, Some(V::Bool(b))) => Some(if b { 1.0 } else { 0.0 }),
+                (AggregateKind::Sum | AggregateKind::Mean, Some(V::Num(n))) => Some(n),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn is_veto(model: &Model, r: &IndicatorResult) -> bool {
+    model.indicators.get(r.index).is_some_and(|i| i.veto)
+}
+
+fn indicator<'a>(model: &'a Model, index: usize, ind: &'a Indicator, cx: &mut Cx<'a>) -> IndicatorResult {
+    cx.lets.clear();
+    cx.let_missing.clear();
+    cx.missing.clear();
+    cx.error = None;
+    let possible = ind.points;
+    let mut result = IndicatorResult {
+        index,
+        status: Status::NotMet,
+        earned: 0.0,
+        possible,
+        values: Vec::new(),
+        comparison: None,
+        deductions: Vec::new(),
+        missing: Vec::new(),
+        error: None,
+        measure: None,
+        failed: 0,
+        unwaived: (Status::NotMet, 0.0),
+    };
+    if let Some((when, _)) = &ind.when {
+        match eval(when, cx) {
+            V::Bool(true) => {}
+            V::Bool(false) => {
+                result.status = Status::NotApplicable;
+                result.unwaived = (Status::NotApplicable, 0.0);
+                return result;
+            }
+            _ => {
+                result.status = Status::NoEvidence;
+                result.missing = dedup(std::mem::take(&mut cx.missing));
+                result.unwaived = (Status::NoEvidence, 0.0);
+                return result;
+            }
+        }
+        cx.missing.clear();
+    }
+    for l in &ind.lets {
+        let mark = cx.missing.len();
+        let v = eval(&l.ir, cx);
+        let paths = if v.is_missing() { cx.missing.split_off(mark) } else { Vec::new() };
+        cx.missing.truncate(mark);
+        cx.lets.push(v);
+        cx.let_missing.push(paths);
+        let enum_names = match &l.def.ty {
+            Ty::Enum(e) => Some(model.schema.enum_values(*e)),
+            Ty::List(t) => match **t {
+                Ty::Enum(e) => Some(model.schema.enum_values(e)),
+                _ => None,
+            },
+            _ => None,
+        };
+        result.values.push((l.def.name.clone(), Shown::from_view(v, enum_names)));
+    }
+    let scored = ind.form.score(possible, ind.bonus, cx);
+    result.comparison = scored.comparison;
+    result.deductions = scored.deductions;
+    result.measure = scored.measure;
+    result.failed = scored.failed;
+    result.missing = dedup(std::mem::take(&mut cx.missing));
+    let error = cx.error.map(str::to_owned).or(scored.error);
+    let (status, earned) = if let Some(e) = error {
+        result.error = Some(e);
+        (Status::Error, 0.0)
+    } else if ind.veto {
+        match scored.passed {
+            Some(true) => (Status::Met, 0.0),
+            Some(false) => (Status::NotMet, 0.0),
+            None => (Status::NoEvidence, 0.0),
+        }
+    } else {
+        match scored.earned {
+            None => (Status::NoEvidence, 0.0),
+            Some(e) if e >= possible - TOL => (Status::Met, possible),
+            Some(e) if e <= TOL => (Status::NotMet, 0.0),
+            Some(e) => (Status::Partial, e),
+        }
+    };
+    result.status = status;
+    result.earned = earned;
+    result.unwaived = (status, earned);
+    result
+}
+
+fn dedup(mut paths: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
+    paths
+}
+
+/// (score, bonus); `unwaived` scores as if no waiver applied.
+fn score_of(model: &Model, results: &[IndicatorResult], unwaived: bool) -> (Option<f64>, f64) {
+    let (mut earned, mut possible, mut bonus) = (0.0, 0.0, 0.0);
+    for r in results {
+        let Some(ind) = model.indicators.get(r.index) else { continue };
+        let (status, e) = if unwaived { r.unwaived } else { (r.status, r.earned) };
+        if ind.veto {
+            continue;
+        }
+        if ind.bonus {
+            if !matches!(status, Status::NotApplicable | Status::Waived) {
+                bonus += e;
+            }
+            continue;
+        }
+        match status {
+            Status::Waived => {}
+            Status::NotApplicable => {
+                if model.na_mode == NaMode::FullMarks {
+                    earned += r.possible;
+                    possible += r.possible;
+                }
+            }
+            _ => {
+                earned += e;
+                possible += r.possible;
+            }
+        }
+    }
+    let cap = model.bonus_cap();
+    let bonus = bonus.min(cap);
+    if possible <= TOL {
+        return (None, bonus);
+    }
+    let score = (earned / possible * model.total + bonus).min(model.total + cap);
+    (Some(score), bonus)
+}
+
+fn sections_of(model: &Model, results: &[IndicatorResult]) -> Vec<SectionResult> {
+    model
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(index, s)| {
+            let (mut earned, mut possible) = (0.0, 0.0);
+            for &i in &s.indicators {
+                let (Some(ind), Some(r)) = (model.indicators.get(i), results.get(i)) else { continue };
+                if ind.bonus || ind.veto || matches!(r.status, Status::NotApplicable | Status::Waived) {
+                    continue;
+                }
+                earned += r.earned;
+                possible += r.possible;
+            }
+            let ratio = (possible > TOL).then(|| earned / possible);
+            SectionResult { index, earned, possible, ratio }
+        })
+        .collect()
+}
+
+fn grade_of(model: &Model, score: Option<f64>, sections: &[SectionResult]) -> Option<usize> {
+    let score = round2(score?);
+    model.grades.iter().position(|g| {
+        g.min_score.is_none_or(|m| score >= m - TOL)
+            && g.min_section_ratio.is_none_or(|m| sections.iter().all(|s| s.ratio.is_none_or(|r| r >= m - TOL)))
+    })
+}
+
+fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
+    let mut gaps: Vec<Gap> = results
+        .iter()
+        .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
+        .map(|r| Gap { indicator: model.indicators[r.index].id.clone(), lost: 0.0, status: r.status, veto: true })
+        .collect();
+    let mut scored: Vec<Gap> = results
+        .iter()
+        .filter(|r| {
+            let ind = &model.indicators[r.index];
+            !ind.veto && !ind.bonus && !matches!(r.status, Status::NotApplicable | Status::Waived) && r.possible - r.earned > TOL
+        })
+        .map(|r| Gap { indicator: model.indicators[r.index].id.clone(), lost: r.possible - r.earned, status: r.status, veto: false })
+        .collect();
+    // Ties (within rounding noise) keep pack order: the sort is stable.
+    scored.sort_by(|a, b| crate::expr::eval::round_half_away(b.lost, 6).total_cmp(&crate::expr::eval::round_half_away(a.lost, 6)));
+    gaps.extend(scored);
+    gaps
+}

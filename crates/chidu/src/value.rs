@@ -1,0 +1,135 @@
+//! Values: the typed record layout (`Value`) and the borrowed view evaluation works on (`V`).
+
+/// A value in a record or a constant, laid out by the record schema: objects are slot arrays
+/// in schema field order, enums are indexes into their value list, dates are days since
+/// 1970-01-01 (parsed once when the record is read).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// Absent or null.
+    Missing,
+    Bool(bool),
+    Int(i64),
+    Num(f64),
+    Str(Box<str>),
+    Date(i32),
+    Enum(u32),
+    Obj(Box<[Value]>),
+    List(Box<[Value]>),
+}
+
+/// What evaluation sees: a cheap copyable view borrowing from the record or the compiled pack.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum V<'a> {
+    Missing,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Date(i32),
+    Enum(u32),
+    Obj(&'a [Value]),
+    List(&'a [Value]),
+}
+
+impl Value {
+    #[inline]
+    pub(crate) fn view(&self) -> V<'_> {
+        match self {
+            Value::Missing => V::Missing,
+            Value::Bool(b) => V::Bool(*b),
+            Value::Int(i) => V::Num(*i as f64),
+            Value::Num(n) => V::Num(*n),
+            Value::Str(s) => V::Str(s),
+            Value::Date(d) => V::Date(*d),
+            Value::Enum(e) => V::Enum(*e),
+            Value::Obj(o) => V::Obj(o),
+            Value::List(l) => V::List(l),
+        }
+    }
+}
+
+impl V<'_> {
+    #[inline]
+    pub(crate) fn is_missing(self) -> bool {
+        matches!(self, V::Missing)
+    }
+}
+
+/// Equality on views of the same static type; `None` when either side is missing.
+#[inline]
+pub(crate) fn equal(a: V, b: V) -> Option<bool> {
+    Some(match (a, b) {
+        (V::Missing, _) | (_, V::Missing) => return None,
+        (V::Bool(x), V::Bool(y)) => x == y,
+        (V::Num(x), V::Num(y)) => x == y,
+        (V::Str(x), V::Str(y)) => x == y,
+        (V::Date(x), V::Date(y)) => x == y,
+        (V::Enum(x), V::Enum(y)) => x == y,
+        _ => false,
+    })
+}
+
+/// Days since 1970-01-01 for a valid civil date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i32;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Inverse of [`days_from_civil`].
+pub(crate) fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Parses a strict `YYYY-MM-DD` date (rejects 2024-02-30) into days since the epoch.
+pub(crate) fn parse_date(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let (y, m, d) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
+    jiff::civil::Date::new(y as i16, m as i8, d as i8).ok()?;
+    Some(days_from_civil(y, m, d))
+}
+
+/// `YYYY-MM-DD` for days since the epoch.
+pub(crate) fn format_date(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_reject_impossible_days() {
+        for s in ["1970-01-01", "2024-02-29", "2026-11-30", "1999-12-31", "2000-03-01"] {
+            assert_eq!(format_date(parse_date(s).unwrap()), s);
+        }
+        assert_eq!(parse_date("1970-01-02"), Some(1));
+        assert_eq!(parse_date("2024-02-30"), None);
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2024-1-01"), None);
+        assert_eq!(parse_date("２０２４-01-01"), None);
+    }
+}
