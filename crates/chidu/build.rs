@@ -10,7 +10,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&standards, &standards, &mut files);
     files.sort();
-    let mut out = String::from("/// Built-in pack files: (path under `standards/`, text).\npub(crate) static BUILTIN_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Built-in pack files: (path under `standards/`, text).\npub(crate) static BUILTIN_FILES: &[(&str, &str)] = &[\n",
+    );
     for (rel, abs) in &files {
         let _ = writeln!(out, "    ({rel:?}, include_str!({abs:?})),");
     }
@@ -22,17 +24,27 @@ fn main() {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in rd.flatten() {
         let path = entry.path();
         println!("cargo::rerun-if-changed={}", path.display());
         if path.is_dir() {
             collect(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "csv" || e == "json" || e == "jsonl") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                out.push((rel, path.canonicalize().unwrap_or(path.clone()).to_string_lossy().into_owned()));
-            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "csv" || e == "json" || e == "jsonl")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            out.push((
+                rel,
+                path.canonicalize()
+                    .unwrap_or(path.clone())
+                    .to_string_lossy()
+                    .into_owned(),
+            ));
         }
     }
 }

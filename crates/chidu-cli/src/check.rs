@@ -90,7 +90,10 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     if args.records.is_empty() {
         inputs = builtin_examples(&args.standard, &std);
         if inputs.is_empty() {
-            eprintln!("error: no records given, and `{}` has no example records", args.standard);
+            eprintln!(
+                "error: no records given, and `{}` has no example records",
+                args.standard
+            );
             return exit::INVALID_STANDARD;
         }
     }
@@ -118,7 +121,9 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             s
         }
         Format::Md => chidu::render::batch_markdown(&batch, lang),
-        Format::Text => chidu::render::batch_text(&batch, lang, stdout_tty && args.output.is_none()),
+        Format::Text => {
+            chidu::render::batch_text(&batch, lang, stdout_tty && args.output.is_none())
+        }
     };
     match &args.output {
         Some(path) => {
@@ -134,12 +139,23 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     }
     for e in &batch.entries {
         if let chidu::Entry::Invalid { origin, error } = e {
-            eprintln!("invalid record {origin}: {}{}: {}", error.record.as_deref().map(|r| format!("{r} ")).unwrap_or_default(), error.path, error.message);
+            eprintln!(
+                "invalid record {origin}: {}{}: {}",
+                error
+                    .record
+                    .as_deref()
+                    .map(|r| format!("{r} "))
+                    .unwrap_or_default(),
+                error.path,
+                error.message
+            );
         }
     }
     let gate_failed = batch.entries.iter().any(|e| match e {
         chidu::Entry::Report(r) => {
-            let under = args.fail_under.is_some_and(|min| r.rounded_score().is_none_or(|s| s < min));
+            let under = args
+                .fail_under
+                .is_some_and(|min| r.rounded_score().is_none_or(|s| s < min));
             let veto = args.fail_on_veto && (r.vetoed() || !r.vetoes_unresolved.is_empty());
             under || veto
         }

@@ -93,7 +93,11 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Lint { standard, format } => lint(&standard, format),
         Command::Test { standard, coverage } => test(&standard, coverage),
-        Command::Explain { standard, indicator, lang } => explain(&standard, indicator.as_deref(), lang.lang()),
+        Command::Explain {
+            standard,
+            indicator,
+            lang,
+        } => explain(&standard, indicator.as_deref(), lang.lang()),
         Command::Schema { standard, rules } => schema(standard.as_deref(), rules),
     };
     ExitCode::from(code)
@@ -112,14 +116,23 @@ fn lint(spec: &str, format: LintFormat) -> u8 {
             if format == LintFormat::Json {
                 println!("[]");
             } else {
-                println!("ok: {} {} — {} indicators, no problems found", std.id(), std.version(), std.indicator_ids().len());
+                println!(
+                    "ok: {} {} — {} indicators, no problems found",
+                    std.id(),
+                    std.version(),
+                    std.indicator_ids().len()
+                );
             }
             exit::OK
         }
         Err(e) => {
             if format == LintFormat::Json {
-                let list: Vec<serde_json::Value> = e.diagnostics.iter().map(output::diagnostic_json).collect();
-                println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+                let list: Vec<serde_json::Value> =
+                    e.diagnostics.iter().map(output::diagnostic_json).collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
             } else {
                 output::print_diagnostics(&e.diagnostics);
             }
@@ -163,7 +176,11 @@ fn test(spec: &str, coverage: bool) -> u8 {
         }
     }
     println!("{} passed, {} failed", run.passed(), run.failed());
-    if run.failed() > 0 { exit::GATE } else { exit::OK }
+    if run.failed() > 0 {
+        exit::GATE
+    } else {
+        exit::OK
+    }
 }
 
 fn explain(spec: &str, indicator: Option<&str>, lang: chidu::Lang) -> u8 {
@@ -184,7 +201,9 @@ fn explain(spec: &str, indicator: Option<&str>, lang: chidu::Lang) -> u8 {
             None => {
                 let ids = std.indicator_ids();
                 eprintln!("error: no indicator `{id}` in {}", std.id());
-                if let Some(close) = ids.iter().find(|i| i.eq_ignore_ascii_case(id) || i.replace('-', "") == id.replace('-', "")) {
+                if let Some(close) = ids.iter().find(|i| {
+                    i.eq_ignore_ascii_case(id) || i.replace('-', "") == id.replace('-', "")
+                }) {
                     eprintln!("  = help: did you mean `{close}`?");
                 }
                 exit::INVALID_STANDARD
@@ -206,6 +225,9 @@ fn schema(spec: Option<&str>, rules: bool) -> u8 {
             Err(code) => return code,
         }
     };
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
     exit::OK
 }

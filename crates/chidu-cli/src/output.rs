@@ -14,7 +14,9 @@ pub(crate) fn print_diagnostics(diags: &[chidu::Diagnostic]) {
 }
 
 pub(crate) fn diagnostic_json(d: &chidu::Diagnostic) -> serde_json::Value {
-    let (line, column) = d.line_col().map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    let (line, column) = d
+        .line_col()
+        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
     serde_json::json!({
         "code": d.code.as_str(),
         "file": d.file_name(),
@@ -28,7 +30,8 @@ pub(crate) fn diagnostic_json(d: &chidu::Diagnostic) -> serde_json::Value {
 type Reader = Box<dyn Fn(&str, &str) -> Result<String, String>>;
 
 fn parent(p: &str) -> String {
-    p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned())
+    p.rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_owned())
 }
 
 fn normalize(path: &str) -> String {
@@ -51,12 +54,27 @@ pub(crate) fn test_files(spec: &str, std: &chidu::Standard) -> (Vec<(String, Str
     if dir.is_dir() {
         let tests = dir.join("tests");
         let mut paths: Vec<PathBuf> = std::fs::read_dir(&tests)
-            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml")).collect())
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                    .collect()
+            })
             .unwrap_or_default();
         paths.sort();
-        let files = paths.iter().filter_map(|p| std::fs::read_to_string(p).ok().map(|t| (p.display().to_string(), t))).collect();
+        let files = paths
+            .iter()
+            .filter_map(|p| {
+                std::fs::read_to_string(p)
+                    .ok()
+                    .map(|t| (p.display().to_string(), t))
+            })
+            .collect();
         let reader: Reader = Box::new(|file: &str, rel: &str| {
-            let base = Path::new(file).parent().map(Path::to_path_buf).unwrap_or_default();
+            let base = Path::new(file)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             std::fs::read_to_string(base.join(rel)).map_err(|e| format!("cannot read `{rel}`: {e}"))
         });
         return (files, reader);
@@ -68,15 +86,23 @@ pub(crate) fn test_files(spec: &str, std: &chidu::Standard) -> (Vec<(String, Str
         .collect();
     let reader: Reader = Box::new(|file: &str, rel: &str| {
         let path = normalize(&format!("{}/{rel}", parent(file)));
-        chidu::builtin_file(&path).map(str::to_owned).ok_or_else(|| format!("no built-in file `{path}`"))
+        chidu::builtin_file(&path)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no built-in file `{path}`"))
     });
     (files, reader)
 }
 
 /// Writes a file so that readers never see it half-written: a temporary file, then rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp)?;

@@ -118,7 +118,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic { code, message: message.into(), help: None, file: None, span: None }
+        Diagnostic {
+            code,
+            message: message.into(),
+            help: None,
+            file: None,
+            span: None,
+        }
     }
 
     pub(crate) fn at(mut self, file: &SourceFile, span: Span) -> Self {
@@ -155,17 +161,25 @@ impl Diagnostic {
         let file = self.file.as_ref()?;
         let span = self.span?;
         let (line, _) = line_col(&file.text, span.offset);
-        let start = file.text[..span.offset.min(file.text.len())].rfind('\n').map_or(0, |i| i + 1);
-        let end = file.text[start..].find('\n').map_or(file.text.len(), |i| start + i);
+        let start = file.text[..span.offset.min(file.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = file.text[start..]
+            .find('\n')
+            .map_or(file.text.len(), |i| start + i);
         let text = &file.text[start..end];
         let before = &file.text[start..span.offset.min(end).max(start)];
-        let marked_end = (span.offset + span.len.max(1)).min(end).max(span.offset.min(end));
+        let marked_end = (span.offset + span.len.max(1))
+            .min(end)
+            .max(span.offset.min(end));
         let marked = &file.text[span.offset.min(end)..marked_end];
         let pad = " ".repeat(display_width(before));
         let carets = "^".repeat(display_width(marked).max(1));
         let gutter = line.to_string();
         let blank = " ".repeat(gutter.len());
-        Some(format!("{blank} |\n{gutter} | {text}\n{blank} | {pad}{carets}"))
+        Some(format!(
+            "{blank} |\n{gutter} | {text}\n{blank} | {pad}{carets}"
+        ))
     }
 }
 
@@ -224,7 +238,10 @@ fn display_width(s: &str) -> usize {
 }
 
 /// The suggestion for a misspelt name, if one is close enough.
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);
@@ -256,7 +273,9 @@ fn render_all(diags: &[Diagnostic]) -> String {
 
 impl LoadError {
     pub(crate) fn one(d: Diagnostic) -> Self {
-        LoadError { diagnostics: vec![d] }
+        LoadError {
+            diagnostics: vec![d],
+        }
     }
 }
 
@@ -272,8 +291,5 @@ impl Diags {
     }
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
-    }
-    pub(crate) fn into_result<T>(self, value: T) -> Result<T, LoadError> {
-        if self.list.is_empty() { Ok(value) } else { Err(LoadError { diagnostics: self.list }) }
     }
 }

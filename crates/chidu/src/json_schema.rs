@@ -10,9 +10,15 @@ pub(crate) fn records(model: &Model) -> J {
     let schema = &model.schema;
     let mut root = object(schema, crate::schema::ROOT);
     if let J::Object(m) = &mut root {
-        m.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        m.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
         m.insert("title".into(), json!(format!("{} record", model.id)));
-        m.insert("description".into(), json!(format!("{} / {}", model.title.zh, model.title.en)));
+        m.insert(
+            "description".into(),
+            json!(format!("{} / {}", model.title.zh, model.title.en)),
+        );
     }
     root
 }

@@ -25,20 +25,25 @@ mod report;
 mod schema;
 mod score;
 mod standard;
+pub mod testing;
 mod value;
 mod waiver;
 mod yaml;
-pub mod testing;
 
 pub use diag::{Code, Diagnostic, LoadError, SourceFile, Span};
 pub use pack::read::Text;
 pub use pack::source::{builtin_file, builtin_files_under};
-pub use record::input::{InputError, RawData, RawRecord, read_file, read_json, read_jsonl, read_path, read_yaml};
+pub use record::input::{
+    InputError, RawData, RawRecord, read_file, read_json, read_jsonl, read_path, read_yaml,
+};
 pub use record::{Record, RecordError};
 pub use report::render;
 pub use report::summary::{GroupSummary, IndicatorSummary};
-pub use report::{Comparison, Deduction, Gap, IndicatorResult, RecordInfo, RecordWarning, Report, SectionResult, Shown, Status, Summary, WaiverUse, fmt_num, round2};
+pub use report::{
+    Comparison, Deduction, Gap, IndicatorResult, RecordInfo, RecordWarning, Report, SectionResult,
+    Shown, Status, Summary, WaiverUse, fmt_num, round2,
+};
+pub use rules_schema::rules_schema;
 pub use standard::{Batch, Engine, Entry, Lang, Options, Standard, builtins};
 pub use waiver::Waiver;
-pub use rules_schema::rules_schema;
 mod rules_schema;

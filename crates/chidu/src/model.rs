@@ -128,9 +128,12 @@ pub(crate) struct Model {
 
 impl Model {
     pub(crate) fn bonus_cap(&self) -> f64 {
-        self.bonus_cap.unwrap_or_else(|| self.indicators.iter().filter(|i| i.bonus).map(|i| i.points).sum())
-    }
-    pub(crate) fn indicator_index(&self, id: &str) -> Option<usize> {
-        self.indicators.iter().position(|i| i.id == id)
+        self.bonus_cap.unwrap_or_else(|| {
+            self.indicators
+                .iter()
+                .filter(|i| i.bonus)
+                .map(|i| i.points)
+                .sum()
+        })
     }
 }

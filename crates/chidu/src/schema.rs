@@ -65,8 +65,20 @@ pub(crate) struct RecordSchema {
 
 pub(crate) const ROOT: ObjId = 0;
 
-const FIELD_KEYS: &[&str] = &["type", "required", "label", "description", "unit", "pii", "values", "fields", "item"];
-const RESERVED: &[&str] = &["params", "as_of", "record", "it", "and", "or", "not", "in", "true", "false", "null"];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "required",
+    "label",
+    "description",
+    "unit",
+    "pii",
+    "values",
+    "fields",
+    "item",
+];
+const RESERVED: &[&str] = &[
+    "params", "as_of", "record", "it", "and", "or", "not", "in", "true", "false", "null",
+];
 const MAX_SCHEMA_DEPTH: usize = 16;
 
 impl RecordSchema {
@@ -82,14 +94,27 @@ impl RecordSchema {
 
     /// Reads `record.yaml`.
     pub(crate) fn read(node: &Node, r: &mut Reader) -> Option<RecordSchema> {
-        let entries = r.map(node, "record.yaml", &["id_field", "name_field", "group_fields", "fields"])?;
-        let mut schema = RecordSchema { objects: vec![ObjSchema::default()], ..Default::default() };
+        let entries = r.map(
+            node,
+            "record.yaml",
+            &["id_field", "name_field", "group_fields", "fields"],
+        )?;
+        let mut schema = RecordSchema {
+            objects: vec![ObjSchema::default()],
+            ..Default::default()
+        };
         let mut id_field = None;
         for (k, v) in entries {
             match k.name.as_str() {
                 "id_field" => id_field = r.string(v, "`id_field`").map(|s| (s, v.clone())),
                 "name_field" => schema.name_field = r.string(v, "`name_field`"),
-                "group_fields" => schema.group_fields = r.string_list(v, "`group_fields`").into_iter().map(|(s, _)| s).collect(),
+                "group_fields" => {
+                    schema.group_fields = r
+                        .string_list(v, "`group_fields`")
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect()
+                }
                 _ => {}
             }
         }
@@ -103,7 +128,11 @@ impl RecordSchema {
         match id_field {
             Some((id, n)) => {
                 if schema.root().field(&id).is_none() {
-                    r.err(Code::UnknownField, &n, format!("`id_field` names `{id}`, which is not a field"));
+                    r.err(
+                        Code::UnknownField,
+                        &n,
+                        format!("`id_field` names `{id}`, which is not a field"),
+                    );
                 }
                 schema.id_field = id;
             }
@@ -111,7 +140,11 @@ impl RecordSchema {
         }
         for name in schema.name_field.iter().chain(schema.group_fields.iter()) {
             if schema.root().field(name).is_none() {
-                r.err(Code::UnknownField, node, format!("`{name}` is named in record.yaml but is not a top-level field"));
+                r.err(
+                    Code::UnknownField,
+                    node,
+                    format!("`{name}` is named in record.yaml but is not a top-level field"),
+                );
             }
         }
         Some(schema)
@@ -119,34 +152,74 @@ impl RecordSchema {
 
     fn read_fields(&mut self, node: &Node, r: &mut Reader, depth: usize) -> Option<ObjSchema> {
         if depth > MAX_SCHEMA_DEPTH {
-            r.err(Code::LimitExceeded, node, format!("record schema nested deeper than {MAX_SCHEMA_DEPTH}"));
+            r.err(
+                Code::LimitExceeded,
+                node,
+                format!("record schema nested deeper than {MAX_SCHEMA_DEPTH}"),
+            );
             return None;
         }
         let Some(entries) = node.as_map() else {
-            r.err(Code::InvalidValue, node, format!("`fields` must be a mapping, found {}", node.type_name()));
+            r.err(
+                Code::InvalidValue,
+                node,
+                format!("`fields` must be a mapping, found {}", node.type_name()),
+            );
             return None;
         };
         let mut obj = ObjSchema::default();
         for (k, v) in entries {
             if RESERVED.contains(&k.name.as_str()) {
-                r.err_key(Code::InvalidValue, k, format!("`{}` is a reserved word and cannot name a field", k.name));
+                r.err_key(
+                    Code::InvalidValue,
+                    k,
+                    format!("`{}` is a reserved word and cannot name a field", k.name),
+                );
                 continue;
             }
-            if !k.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || k.name.starts_with(|c: char| c.is_ascii_digit()) {
-                r.err_key(Code::InvalidValue, k, format!("field name `{}` must be an ASCII identifier (put Chinese in `label`)", k.name));
+            if !k
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                || k.name.starts_with(|c: char| c.is_ascii_digit())
+            {
+                r.err_key(
+                    Code::InvalidValue,
+                    k,
+                    format!(
+                        "field name `{}` must be an ASCII identifier (put Chinese in `label`)",
+                        k.name
+                    ),
+                );
                 continue;
             }
-            let Some(def) = self.read_field(&k.name, v, r, depth) else { continue };
+            let Some(def) = self.read_field(&k.name, v, r, depth) else {
+                continue;
+            };
             obj.index.insert(k.name.clone(), obj.fields.len() as u32);
             obj.fields.push(def);
         }
         Some(obj)
     }
 
-    fn read_field(&mut self, name: &str, node: &Node, r: &mut Reader, depth: usize) -> Option<FieldDef> {
+    fn read_field(
+        &mut self,
+        name: &str,
+        node: &Node,
+        r: &mut Reader,
+        depth: usize,
+    ) -> Option<FieldDef> {
         let what = format!("field `{name}`");
         let entries = r.map(node, &what, FIELD_KEYS)?;
-        let mut def = FieldDef { name: name.to_owned(), ty: FieldTy::String, required: false, label: None, description: None, unit: None, pii: false };
+        let mut def = FieldDef {
+            name: name.to_owned(),
+            ty: FieldTy::String,
+            required: false,
+            label: None,
+            description: None,
+            unit: None,
+            pii: false,
+        };
         for (k, v) in entries {
             match k.name.as_str() {
                 "required" => def.required = r.boolean(v, "`required`").unwrap_or(false),
@@ -161,7 +234,13 @@ impl RecordSchema {
         Some(def)
     }
 
-    fn read_type(&mut self, node: &Node, what: &str, r: &mut Reader, depth: usize) -> Option<FieldTy> {
+    fn read_type(
+        &mut self,
+        node: &Node,
+        what: &str,
+        r: &mut Reader,
+        depth: usize,
+    ) -> Option<FieldTy> {
         let ty_name = match node.get("type") {
             Some(t) => r.string(t, "`type`")?,
             None if node.get("fields").is_some() => "object".to_owned(),
@@ -178,9 +257,17 @@ impl RecordSchema {
             "date" => FieldTy::Date,
             "enum" => {
                 let values_node = r.required(node, "values", what)?;
-                let values: Vec<String> = r.string_list(values_node, "`values`").into_iter().map(|(s, _)| s).collect();
+                let values: Vec<String> = r
+                    .string_list(values_node, "`values`")
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect();
                 if values.is_empty() {
-                    r.err(Code::InvalidValue, values_node, format!("{what}: an enum needs at least one value"));
+                    r.err(
+                        Code::InvalidValue,
+                        values_node,
+                        format!("{what}: an enum needs at least one value"),
+                    );
                 }
                 self.enums.push(EnumDef { values });
                 FieldTy::Enum((self.enums.len() - 1) as u32)
@@ -199,9 +286,19 @@ impl RecordSchema {
             }
             other => {
                 let t = node.get("type").unwrap_or(node);
-                let mut d = r.diag_at(Code::InvalidValue, t.file, t.span, format!("unknown type `{other}`"));
-                let types = ["string", "int", "number", "bool", "date", "enum", "object", "list"];
-                d = d.with_help(crate::diag::did_you_mean(other, types).unwrap_or_else(|| format!("expected one of: {}", types.join(", "))));
+                let mut d = r.diag_at(
+                    Code::InvalidValue,
+                    t.file,
+                    t.span,
+                    format!("unknown type `{other}`"),
+                );
+                let types = [
+                    "string", "int", "number", "bool", "date", "enum", "object", "list",
+                ];
+                d = d.with_help(
+                    crate::diag::did_you_mean(other, types)
+                        .unwrap_or_else(|| format!("expected one of: {}", types.join(", "))),
+                );
                 r.push(d);
                 return None;
             }

@@ -53,14 +53,21 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { as_of: None, waivers: Vec::new(), mask_pii: true }
+        Options {
+            as_of: None,
+            waivers: Vec::new(),
+            mask_pii: true,
+        }
     }
 }
 
 impl Options {
     /// Sets the evaluation date (`YYYY-MM-DD`).
     pub fn with_as_of(mut self, date: &str) -> Result<Options, String> {
-        self.as_of = Some(crate::value::parse_date(date).ok_or_else(|| format!("`{date}` is not a valid YYYY-MM-DD date"))?);
+        self.as_of = Some(
+            crate::value::parse_date(date)
+                .ok_or_else(|| format!("`{date}` is not a valid YYYY-MM-DD date"))?,
+        );
         Ok(self)
     }
     /// The evaluation date: the one set, else today (UTC).
@@ -70,7 +77,9 @@ impl Options {
 }
 
 fn today() -> i32 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     (secs / 86_400) as i32
 }
 
@@ -87,7 +96,10 @@ impl Standard {
         let id = id.strip_prefix("builtin:").unwrap_or(id);
         if !builtin_ids().contains(&id) {
             let mut d = Diagnostic::new(Code::FileNotFound, format!("no built-in standard `{id}`"));
-            d = d.with_help(crate::diag::did_you_mean(id, builtin_ids()).unwrap_or_else(|| format!("built-in standards: {}", builtin_ids().join(", "))));
+            d = d.with_help(
+                crate::diag::did_you_mean(id, builtin_ids())
+                    .unwrap_or_else(|| format!("built-in standards: {}", builtin_ids().join(", "))),
+            );
             return Err(LoadError::one(d));
         }
         Self::resolve(&Files::Builtin, id, &format!("builtin:{id}"))
@@ -101,7 +113,10 @@ impl Standard {
         K: Into<String>,
         V: Into<String>,
     {
-        let map: BTreeMap<String, String> = files.into_iter().map(|(k, v)| (crate::pack::source::normalize(&k.into()), v.into())).collect();
+        let map: BTreeMap<String, String> = files
+            .into_iter()
+            .map(|(k, v)| (crate::pack::source::normalize(&k.into()), v.into()))
+            .collect();
         let root = normalize_dir(root);
         Self::resolve(&Files::Memory(map), &root, &root)
     }
@@ -118,7 +133,10 @@ impl Standard {
         if builtin_ids().contains(&spec) {
             return Self::builtin(spec);
         }
-        let mut d = Diagnostic::new(Code::FileNotFound, format!("`{spec}` is neither a pack directory nor a built-in standard"));
+        let mut d = Diagnostic::new(
+            Code::FileNotFound,
+            format!("`{spec}` is neither a pack directory nor a built-in standard"),
+        );
         d = d.with_help(format!("built-in standards: {}", builtin_ids().join(", ")));
         Err(LoadError::one(d))
     }
@@ -126,28 +144,44 @@ impl Standard {
     fn resolve(files: &Files, dir: &str, display: &str) -> Result<Standard, LoadError> {
         let mut table = FileTable::default();
         let mut diags = Diags::default();
-        let raw = Resolver { files: &mut table, diags: &mut diags }.resolve(files, dir, if display.is_empty() { "" } else { display }, 0);
+        let raw = Resolver {
+            files: &mut table,
+            diags: &mut diags,
+        }
+        .resolve(files, dir, if display.is_empty() { "" } else { display }, 0);
         let Some(raw) = raw else {
             if diags.is_empty() {
-                diags.push(Diagnostic::new(Code::FileNotFound, format!("cannot load the standard at `{display}`")));
+                diags.push(Diagnostic::new(
+                    Code::FileNotFound,
+                    format!("cannot load the standard at `{display}`"),
+                ));
             }
-            return Err(LoadError { diagnostics: diags.list });
+            return Err(LoadError {
+                diagnostics: diags.list,
+            });
         };
         let model = crate::pack::build::build(raw, table, &mut diags);
         match model {
             Some(m) if diags.is_empty() => Ok(Standard { model: Arc::new(m) }),
             _ => {
                 if diags.is_empty() {
-                    diags.push(Diagnostic::new(Code::InvalidValue, "the standard could not be built"));
+                    diags.push(Diagnostic::new(
+                        Code::InvalidValue,
+                        "the standard could not be built",
+                    ));
                 }
-                Err(LoadError { diagnostics: diags.list })
+                Err(LoadError {
+                    diagnostics: diags.list,
+                })
             }
         }
     }
 
     /// Packages the standard for evaluation.
     pub fn compile(&self) -> Result<Engine, LoadError> {
-        Ok(Engine { model: Arc::clone(&self.model) })
+        Ok(Engine {
+            model: Arc::clone(&self.model),
+        })
     }
 
     pub(crate) fn model(&self) -> &Model {
@@ -167,11 +201,20 @@ impl Standard {
     }
     /// Indicator ids in pack order.
     pub fn indicator_ids(&self) -> Vec<&str> {
-        self.model.indicators.iter().map(|i| i.id.as_str()).collect()
+        self.model
+            .indicators
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect()
     }
     /// Source files (name, text) of the pack and its bases, for re-compiling elsewhere.
     pub fn sources(&self) -> Vec<(String, String)> {
-        self.model.files.files.iter().map(|f| (f.name.clone(), f.text.to_string())).collect()
+        self.model
+            .files
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.text.to_string()))
+            .collect()
     }
     /// What an indicator checks, in words (`chidu explain`).
     pub fn explain(&self, indicator: &str, lang: Lang) -> Option<String> {
@@ -183,7 +226,10 @@ impl Standard {
     }
     /// Reads waivers from a YAML or JSON text (a list, or `{waivers: [...]}`).
     pub fn waivers_from_str(&self, text: &str, file_name: &str) -> Result<Vec<Waiver>, LoadError> {
-        let file = crate::diag::SourceFile { name: file_name.to_owned(), text: Arc::from(text) };
+        let file = crate::diag::SourceFile {
+            name: file_name.to_owned(),
+            text: Arc::from(text),
+        };
         let node = crate::yaml::parse(&file, 0).map_err(LoadError::one)?;
         Waiver::from_json(&node.to_json(), self, file_name)
     }
@@ -203,13 +249,23 @@ impl Engine {
         crate::record::from_json_value(&self.model, value)
     }
     /// Evaluates a record given as a JSON value.
-    pub fn evaluate(&self, record: &serde_json::Value, options: &Options) -> Result<Report, RecordError> {
+    pub fn evaluate(
+        &self,
+        record: &serde_json::Value,
+        options: &Options,
+    ) -> Result<Report, RecordError> {
         let r = self.record_from_value(record)?;
         Ok(self.evaluate_record(&r, options))
     }
     /// Evaluates a parsed record.
     pub fn evaluate_record(&self, record: &Record, options: &Options) -> Report {
-        crate::score::evaluate(&self.model, record, options.as_of_days(), &options.waivers, options.mask_pii)
+        crate::score::evaluate(
+            &self.model,
+            record,
+            options.as_of_days(),
+            &options.waivers,
+            options.mask_pii,
+        )
     }
     /// Evaluates one raw record (JSON text or value) into a batch entry.
     pub fn evaluate_raw(&self, raw: &RawRecord, options: &Options) -> Entry {
@@ -220,12 +276,18 @@ impl Engine {
         };
         match parsed {
             Ok(r) => Entry::Report(Box::new(self.evaluate_record(&r, options))),
-            Err(error) => Entry::Invalid { origin: raw.origin.clone(), error },
+            Err(error) => Entry::Invalid {
+                origin: raw.origin.clone(),
+                error,
+            },
         }
     }
     /// Evaluates many records in parallel, in input order, with a summary.
     pub fn evaluate_batch(&self, inputs: &[RawRecord], options: &Options) -> Batch {
-        let entries: Vec<Entry> = inputs.par_iter().map(|raw| self.evaluate_raw(raw, options)).collect();
+        let entries: Vec<Entry> = inputs
+            .par_iter()
+            .map(|raw| self.evaluate_raw(raw, options))
+            .collect();
         self.batch(entries, options)
     }
     /// Wraps evaluated entries into a batch with its summary.
@@ -234,7 +296,12 @@ impl Engine {
         for e in &entries {
             self.add_to_summary(&mut summary, e);
         }
-        Batch { model: Arc::clone(&self.model), as_of: options.as_of_days(), entries, summary }
+        Batch {
+            model: Arc::clone(&self.model),
+            as_of: options.as_of_days(),
+            entries,
+            summary,
+        }
     }
     /// An empty summary for this standard (for streaming).
     pub fn new_summary(&self) -> Summary {
@@ -256,7 +323,9 @@ impl Engine {
     }
     /// The standard this engine evaluates.
     pub fn standard(&self) -> Standard {
-        Standard { model: Arc::clone(&self.model) }
+        Standard {
+            model: Arc::clone(&self.model),
+        }
     }
 }
 
@@ -304,7 +373,10 @@ pub struct Batch {
 impl Batch {
     /// Number of invalid records.
     pub fn invalid(&self) -> usize {
-        self.entries.iter().filter(|e| matches!(e, Entry::Invalid { .. })).count()
+        self.entries
+            .iter()
+            .filter(|e| matches!(e, Entry::Invalid { .. }))
+            .count()
     }
     /// The batch as JSON text.
     pub fn to_json(&self) -> String {

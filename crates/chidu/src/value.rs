@@ -123,7 +123,13 @@ mod tests {
 
     #[test]
     fn dates_round_trip_and_reject_impossible_days() {
-        for s in ["1970-01-01", "2024-02-29", "2026-11-30", "1999-12-31", "2000-03-01"] {
+        for s in [
+            "1970-01-01",
+            "2024-02-29",
+            "2026-11-30",
+            "1999-12-31",
+            "2000-03-01",
+        ] {
             assert_eq!(format_date(parse_date(s).unwrap()), s);
         }
         assert_eq!(parse_date("1970-01-02"), Some(1));

@@ -26,12 +26,21 @@ pub struct Waiver {
 impl Waiver {
     /// Reads waivers from JSON values (a list, or `{waivers: [...]}`), checking them against
     /// the standard: unknown indicators and veto indicators are errors.
-    pub fn from_json(value: &serde_json::Value, standard: &crate::Standard, file_name: &str) -> Result<Vec<Waiver>, LoadError> {
+    pub fn from_json(
+        value: &serde_json::Value,
+        standard: &crate::Standard,
+        file_name: &str,
+    ) -> Result<Vec<Waiver>, LoadError> {
         let list = match value {
-            serde_json::Value::Object(o) => o.get("waivers").cloned().unwrap_or(serde_json::Value::Null),
+            serde_json::Value::Object(o) => {
+                o.get("waivers").cloned().unwrap_or(serde_json::Value::Null)
+            }
             other => other.clone(),
         };
-        let file = SourceFile { name: file_name.to_owned(), text: std::sync::Arc::from("") };
+        let file = SourceFile {
+            name: file_name.to_owned(),
+            text: std::sync::Arc::from(""),
+        };
         let serde_json::Value::Array(items) = list else {
             return Err(LoadError::one(Diagnostic::new(Code::InvalidValue, "waivers must be a list of {record, indicator, justification, approved_by, expires}").in_file(&file)));
         };
@@ -41,7 +50,10 @@ impl Waiver {
             let mut w: Waiver = match serde_json::from_value(item.clone()) {
                 Ok(w) => w,
                 Err(e) => {
-                    errors.push(Diagnostic::new(Code::InvalidValue, format!("waiver {i}: {e}")).in_file(&file));
+                    errors.push(
+                        Diagnostic::new(Code::InvalidValue, format!("waiver {i}: {e}"))
+                            .in_file(&file),
+                    );
                     continue;
                 }
             };
@@ -49,15 +61,33 @@ impl Waiver {
                 match exp.as_str().and_then(parse_date) {
                     Some(d) => w.expires = Some(d),
                     None => {
-                        errors.push(Diagnostic::new(Code::InvalidValue, format!("waiver {i}: `expires` must be a YYYY-MM-DD date")).in_file(&file));
+                        errors.push(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                format!("waiver {i}: `expires` must be a YYYY-MM-DD date"),
+                            )
+                            .in_file(&file),
+                        );
                         continue;
                     }
                 }
             }
-            match standard.model().indicators.iter().find(|ind| ind.id == w.indicator) {
+            match standard
+                .model()
+                .indicators
+                .iter()
+                .find(|ind| ind.id == w.indicator)
+            {
                 None => {
                     let ids = standard.model().indicators.iter().map(|i| i.id.as_str());
-                    let mut d = Diagnostic::new(Code::UnknownIndicator, format!("waiver {i} names indicator `{}`, which the standard does not have", w.indicator)).in_file(&file);
+                    let mut d = Diagnostic::new(
+                        Code::UnknownIndicator,
+                        format!(
+                            "waiver {i} names indicator `{}`, which the standard does not have",
+                            w.indicator
+                        ),
+                    )
+                    .in_file(&file);
                     if let Some(h) = crate::diag::did_you_mean(&w.indicator, ids) {
                         d = d.with_help(h);
                     }
@@ -69,6 +99,12 @@ impl Waiver {
                 Some(_) => out.push(w),
             }
         }
-        if errors.is_empty() { Ok(out) } else { Err(LoadError { diagnostics: errors }) }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(LoadError {
+                diagnostics: errors,
+            })
+        }
     }
 }

@@ -39,7 +39,11 @@ pub(crate) struct Key {
 
 impl Node {
     pub(crate) fn synthetic(kind: NodeKind) -> Node {
-        Node { kind, span: Span::default(), file: u32::MAX }
+        Node {
+            kind,
+            span: Span::default(),
+            file: u32::MAX,
+        }
     }
     pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
@@ -67,7 +71,10 @@ impl Node {
         }
     }
     pub(crate) fn get(&self, key: &str) -> Option<&Node> {
-        self.as_map()?.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
     }
     pub(crate) fn is_null(&self) -> bool {
         matches!(self.kind, NodeKind::Null)
@@ -137,35 +144,22 @@ impl Node {
             NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             NodeKind::Str(s) => J::String(s.clone()),
             NodeKind::Seq(s) => J::Array(s.iter().map(Node::to_json).collect()),
-            NodeKind::Map(m) => J::Object(m.iter().map(|(k, v)| (k.name.clone(), v.to_json())).collect()),
-        }
-    }
-
-    pub(crate) fn from_json(v: &serde_json::Value) -> Node {
-        use serde_json::Value as J;
-        let kind = match v {
-            J::Null => NodeKind::Null,
-            J::Bool(b) => NodeKind::Bool(*b),
-            J::Number(n) => match n.as_i64() {
-                Some(i) => NodeKind::Int(i),
-                None => NodeKind::Float(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            J::String(s) => NodeKind::Str(s.clone()),
-            J::Array(a) => NodeKind::Seq(a.iter().map(Node::from_json).collect()),
-            J::Object(o) => NodeKind::Map(
-                o.iter()
-                    .map(|(k, v)| (Key { name: k.clone(), span: Span::default(), file: u32::MAX }, Node::from_json(v)))
+            NodeKind::Map(m) => J::Object(
+                m.iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json()))
                     .collect(),
             ),
-        };
-        Node::synthetic(kind)
+        }
     }
 }
 
 fn span_of(loc: &serde_saphyr::Location) -> Span {
     let s = loc.span();
     match (s.byte_offset(), s.byte_len()) {
-        (Some(o), Some(l)) => Span { offset: o as usize, len: l as usize },
+        (Some(o), Some(l)) => Span {
+            offset: o as usize,
+            len: l as usize,
+        },
         _ => Span::default(),
     }
 }
@@ -201,7 +195,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(RawNode(NodeKind::Int(v)))
     }
     fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
-        Ok(RawNode(i64::try_from(v).map_or(NodeKind::Float(v as f64), NodeKind::Int)))
+        Ok(RawNode(
+            i64::try_from(v).map_or(NodeKind::Float(v as f64), NodeKind::Int),
+        ))
     }
     fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
         Ok(RawNode(NodeKind::Float(v)))
@@ -215,7 +211,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<RawNode, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = a.next_element::<Spanned<RawNode>>()? {
-            items.push(Node { span: span_of(&item.referenced), kind: item.value.0, file: 0 });
+            items.push(Node {
+                span: span_of(&item.referenced),
+                kind: item.value.0,
+                file: 0,
+            });
         }
         Ok(RawNode(NodeKind::Seq(items)))
     }
@@ -232,8 +232,16 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 _ => return Err(serde::de::Error::custom("mapping keys must be scalars")),
             };
             entries.push((
-                Key { name, span: span_of(&key.referenced), file: 0 },
-                Node { span: span_of(&value.referenced), kind: value.value.0, file: 0 },
+                Key {
+                    name,
+                    span: span_of(&key.referenced),
+                    file: 0,
+                },
+                Node {
+                    span: span_of(&value.referenced),
+                    kind: value.value.0,
+                    file: 0,
+                },
             ));
         }
         Ok(RawNode(NodeKind::Map(entries)))
@@ -246,7 +254,10 @@ pub(crate) fn parse(file: &SourceFile, file_id: u32) -> Result<Node, Diagnostic>
     if file.text.len() > MAX_YAML_BYTES {
         return Err(Diagnostic::new(
             Code::LimitExceeded,
-            format!("file is {} bytes; the limit is {MAX_YAML_BYTES}", file.text.len()),
+            format!(
+                "file is {} bytes; the limit is {MAX_YAML_BYTES}",
+                file.text.len()
+            ),
         )
         .in_file(file));
     }
@@ -258,7 +269,11 @@ pub(crate) fn parse(file: &SourceFile, file_id: u32) -> Result<Node, Diagnostic>
     };
     match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(&file.text, options) {
         Ok(root) => {
-            let mut node = Node { span: span_of(&root.referenced), kind: root.value.0, file: file_id };
+            let mut node = Node {
+                span: span_of(&root.referenced),
+                kind: root.value.0,
+                file: file_id,
+            };
             node.set_file(file_id);
             Ok(node)
         }
@@ -270,14 +285,19 @@ fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
     let raw = e.without_snippet().to_string();
     let message = strip_location_prefix(raw.lines().next().unwrap_or("invalid YAML")).to_owned();
     let lower = message.to_lowercase();
-    let code = if lower.contains("budget") || lower.contains("limit") || lower.contains("recursion") {
+    let code = if lower.contains("budget") || lower.contains("limit") || lower.contains("recursion")
+    {
         Code::LimitExceeded
     } else {
         Code::YamlSyntax
     };
     let mut d = Diagnostic::new(code, message).in_file(file);
     if let Some(loc) = e.location() {
-        d.span = Some(offset_of_line_col(&file.text, loc.line() as usize, loc.column() as usize));
+        d.span = Some(offset_of_line_col(
+            &file.text,
+            loc.line() as usize,
+            loc.column() as usize,
+        ));
     }
     d
 }
@@ -297,12 +317,21 @@ pub(crate) fn offset_of_line_col(text: &str, line: usize, col: usize) -> Span {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let within = l.char_indices().nth(col.saturating_sub(1)).map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
-            return Span { offset: offset + within, len: 1 };
+            let within = l
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
+            return Span {
+                offset: offset + within,
+                len: 1,
+            };
         }
         offset += l.len();
     }
-    Span { offset: text.len(), len: 0 }
+    Span {
+        offset: text.len(),
+        len: 0,
+    }
 }
 
 /// Maps a byte offset inside a scalar's value to a byte offset in the file, so expression
@@ -310,7 +339,9 @@ pub(crate) fn offset_of_line_col(text: &str, line: usize, col: usize) -> Span {
 /// map line by line; anything else falls back to the scalar's start.
 pub(crate) fn scalar_offset(text: &str, node: &Node, value: &str, inner: usize) -> usize {
     let start = node.span.offset;
-    let Some(first) = text.get(start..).and_then(|t| t.chars().next()) else { return start };
+    let Some(first) = text.get(start..).and_then(|t| t.chars().next()) else {
+        return start;
+    };
     if first == '"' || first == '\'' {
         return start + 1 + inner;
     }
@@ -321,7 +352,9 @@ pub(crate) fn scalar_offset(text: &str, node: &Node, value: &str, inner: usize) 
     let indent_col = text[..start].rfind('\n').map_or(start, |nl| start - nl - 1);
     let before = &value[..inner.min(value.len())];
     let line_no = before.matches('\n').count();
-    let col_in_line = before.rfind('\n').map_or(before.len(), |i| before.len() - i - 1);
+    let col_in_line = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1);
     let mut offset = start;
     for _ in 0..line_no {
         match text[offset..].find('\n') {

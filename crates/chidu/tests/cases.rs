@@ -5,7 +5,11 @@ use std::path::PathBuf;
 #[test]
 fn shared_cases() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
     files.sort();
     let filter = std::env::var("CHIDU_CASE").unwrap_or_default();
     let (mut total, mut failed) = (0, Vec::new());
@@ -18,10 +22,23 @@ fn shared_cases() {
             }
             total += 1;
             if !c.failures.is_empty() {
-                failed.push(format!("{} :: {}\n    {}", c.file, c.name, c.failures.join("\n    ")));
+                failed.push(format!(
+                    "{} :: {}\n    {}",
+                    c.file,
+                    c.name,
+                    c.failures.join("\n    ")
+                ));
             }
         }
     }
-    assert!(total >= 60, "expected at least 60 shared cases, found {total}");
-    assert!(failed.is_empty(), "{} of {total} cases failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        total >= 60,
+        "expected at least 60 shared cases, found {total}"
+    );
+    assert!(
+        failed.is_empty(),
+        "{} of {total} cases failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }

@@ -42,10 +42,20 @@ pub(crate) struct Used {
 
 impl Used {
     pub(crate) fn for_schema(schema: &RecordSchema) -> Used {
-        Used { slots: schema.objects.iter().map(|o| vec![false; o.fields.len()]).collect() }
+        Used {
+            slots: schema
+                .objects
+                .iter()
+                .map(|o| vec![false; o.fields.len()])
+                .collect(),
+        }
     }
     pub(crate) fn mark(&mut self, obj: u32, slot: u32) {
-        if let Some(s) = self.slots.get_mut(obj as usize).and_then(|o| o.get_mut(slot as usize)) {
+        if let Some(s) = self
+            .slots
+            .get_mut(obj as usize)
+            .and_then(|o| o.get_mut(slot as usize))
+        {
             *s = true;
         }
     }
@@ -80,25 +90,68 @@ fn combine_pii(parts: &[Option<bool>]) -> Option<bool> {
 }
 
 impl<'s> Checker<'s> {
-    pub(crate) fn new(schema: &'s RecordSchema, params: &'s IndexMap<String, ParamValue>, lets: &'s [LetDef], used: &'s mut Used) -> Self {
-        Checker { schema, params, lets, used, errors: Vec::new(), items: Vec::new() }
+    pub(crate) fn new(
+        schema: &'s RecordSchema,
+        params: &'s IndexMap<String, ParamValue>,
+        lets: &'s [LetDef],
+        used: &'s mut Used,
+    ) -> Self {
+        Checker {
+            schema,
+            params,
+            lets,
+            used,
+            errors: Vec::new(),
+            items: Vec::new(),
+        }
     }
 
     fn error(&mut self, code: Code, span: &Range<usize>, message: impl Into<String>) -> Typed {
-        self.errors.push(CheckError { code, message: message.into(), span: span.clone(), help: None });
-        Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None }
+        self.errors.push(CheckError {
+            code,
+            message: message.into(),
+            span: span.clone(),
+            help: None,
+        });
+        Typed {
+            ir: Ir::Const(Value::Missing),
+            ty: Ty::Err,
+            pii: None,
+        }
     }
 
-    fn error_help(&mut self, code: Code, span: &Range<usize>, message: impl Into<String>, help: Option<String>) -> Typed {
-        self.errors.push(CheckError { code, message: message.into(), span: span.clone(), help });
-        Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None }
+    fn error_help(
+        &mut self,
+        code: Code,
+        span: &Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Typed {
+        self.errors.push(CheckError {
+            code,
+            message: message.into(),
+            span: span.clone(),
+            help,
+        });
+        Typed {
+            ir: Ir::Const(Value::Missing),
+            ty: Ty::Err,
+            pii: None,
+        }
     }
 
     /// Checks an expression that must be boolean (`check`, `when`, `where`).
     pub(crate) fn boolean(&mut self, e: &Expr, what: &str) -> Typed {
         let t = self.expr(e);
         if !matches!(t.ty, Ty::Bool | Ty::Err) {
-            self.error(Code::NonBooleanCheck, &e.span, format!("{what} must be a condition (true/false), but this is a {}", t.ty.name()));
+            self.error(
+                Code::NonBooleanCheck,
+                &e.span,
+                format!(
+                    "{what} must be a condition (true/false), but this is a {}",
+                    t.ty.name()
+                ),
+            );
         }
         t
     }
@@ -107,7 +160,11 @@ impl<'s> Checker<'s> {
     pub(crate) fn numeric(&mut self, e: &Expr, what: &str) -> Typed {
         let t = self.expr(e);
         if !t.ty.is_numeric() {
-            self.error(Code::TypeMismatch, &e.span, format!("{what} must be a number, but this is a {}", t.ty.name()));
+            self.error(
+                Code::TypeMismatch,
+                &e.span,
+                format!("{what} must be a number, but this is a {}", t.ty.name()),
+            );
         }
         t
     }
@@ -123,7 +180,14 @@ impl<'s> Checker<'s> {
             Ty::Err => (t, Ty::Err),
             other => {
                 let name = other.name();
-                (self.error(Code::TypeMismatch, &e.span, format!("{what} must be a list, but this is a {name}")), Ty::Err)
+                (
+                    self.error(
+                        Code::TypeMismatch,
+                        &e.span,
+                        format!("{what} must be a list, but this is a {name}"),
+                    ),
+                    Ty::Err,
+                )
             }
         }
     }
@@ -136,32 +200,64 @@ impl<'s> Checker<'s> {
         out
     }
 
-    pub(crate) fn depth(&self) -> u8 {
-        self.items.len() as u8
-    }
-
     pub(crate) fn expr(&mut self, e: &Expr) -> Typed {
         match &e.kind {
-            ExprKind::Int(i) => Typed { ir: Ir::Const(Value::Int(*i)), ty: Ty::Int, pii: None },
-            ExprKind::Float(f) => Typed { ir: Ir::Const(Value::Num(*f)), ty: Ty::Num, pii: None },
-            ExprKind::Str(s) => Typed { ir: Ir::Const(Value::Str(s.as_str().into())), ty: Ty::Str, pii: None },
-            ExprKind::Bool(b) => Typed { ir: Ir::Const(Value::Bool(*b)), ty: Ty::Bool, pii: None },
-            ExprKind::Null => Typed { ir: Ir::Const(Value::Missing), ty: Ty::Null, pii: None },
+            ExprKind::Int(i) => Typed {
+                ir: Ir::Const(Value::Int(*i)),
+                ty: Ty::Int,
+                pii: None,
+            },
+            ExprKind::Float(f) => Typed {
+                ir: Ir::Const(Value::Num(*f)),
+                ty: Ty::Num,
+                pii: None,
+            },
+            ExprKind::Str(s) => Typed {
+                ir: Ir::Const(Value::Str(s.as_str().into())),
+                ty: Ty::Str,
+                pii: None,
+            },
+            ExprKind::Bool(b) => Typed {
+                ir: Ir::Const(Value::Bool(*b)),
+                ty: Ty::Bool,
+                pii: None,
+            },
+            ExprKind::Null => Typed {
+                ir: Ir::Const(Value::Missing),
+                ty: Ty::Null,
+                pii: None,
+            },
             ExprKind::List(items) => self.list_literal(items, &e.span),
             ExprKind::Path(segs) => self.path(segs),
             ExprKind::Not(x) => {
                 let t = self.expr(x);
                 if !matches!(t.ty, Ty::Bool | Ty::Err) {
-                    return self.error(Code::TypeMismatch, &x.span, format!("`not` needs a condition, found a {}", t.ty.name()));
+                    return self.error(
+                        Code::TypeMismatch,
+                        &x.span,
+                        format!("`not` needs a condition, found a {}", t.ty.name()),
+                    );
                 }
-                Typed { ir: Ir::Not(Box::new(t.ir)), ty: Ty::Bool, pii: t.pii }
+                Typed {
+                    ir: Ir::Not(Box::new(t.ir)),
+                    ty: Ty::Bool,
+                    pii: t.pii,
+                }
             }
             ExprKind::Neg(x) => {
                 let t = self.expr(x);
                 if !t.ty.is_numeric() {
-                    return self.error(Code::TypeMismatch, &x.span, format!("`-` needs a number, found a {}", t.ty.name()));
+                    return self.error(
+                        Code::TypeMismatch,
+                        &x.span,
+                        format!("`-` needs a number, found a {}", t.ty.name()),
+                    );
                 }
-                Typed { ir: Ir::Neg(Box::new(t.ir)), ty: t.ty, pii: t.pii }
+                Typed {
+                    ir: Ir::Neg(Box::new(t.ir)),
+                    ty: t.ty,
+                    pii: t.pii,
+                }
             }
             ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 let is_and = matches!(e.kind, ExprKind::And(..));
@@ -170,28 +266,67 @@ impl<'s> Checker<'s> {
                 let tb = self.expr(b);
                 for (t, x) in [(&ta, a), (&tb, b)] {
                     if !matches!(t.ty, Ty::Bool | Ty::Err) {
-                        self.error(Code::TypeMismatch, &x.span, format!("`{word}` needs conditions on both sides, found a {}", t.ty.name()));
+                        self.error(
+                            Code::TypeMismatch,
+                            &x.span,
+                            format!(
+                                "`{word}` needs conditions on both sides, found a {}",
+                                t.ty.name()
+                            ),
+                        );
                     }
                 }
                 let pii = combine_pii(&[ta.pii, tb.pii]);
-                let ir = if is_and { Ir::And(Box::new(ta.ir), Box::new(tb.ir)) } else { Ir::Or(Box::new(ta.ir), Box::new(tb.ir)) };
-                Typed { ir, ty: Ty::Bool, pii }
+                let ir = if is_and {
+                    Ir::And(Box::new(ta.ir), Box::new(tb.ir))
+                } else {
+                    Ir::Or(Box::new(ta.ir), Box::new(tb.ir))
+                };
+                Typed {
+                    ir,
+                    ty: Ty::Bool,
+                    pii,
+                }
             }
             ExprKind::Cmp(op, a, b) => self.comparison(*op, a, b, &e.span),
-            ExprKind::In { negated, item, list } => self.membership(*negated, item, list),
+            ExprKind::In {
+                negated,
+                item,
+                list,
+            } => self.membership(*negated, item, list),
             ExprKind::Arith(op, a, b) => {
                 let ta = self.expr(a);
                 let tb = self.expr(b);
                 if !ta.ty.is_numeric() || !tb.ty.is_numeric() {
-                    let (bad, x) = if !ta.ty.is_numeric() { (&ta, a) } else { (&tb, b) };
+                    let (bad, x) = if !ta.ty.is_numeric() {
+                        (&ta, a)
+                    } else {
+                        (&tb, b)
+                    };
                     let name = bad.ty.name();
-                    return self.error(Code::TypeMismatch, &x.span, format!("arithmetic needs numbers, found a {name}"));
+                    return self.error(
+                        Code::TypeMismatch,
+                        &x.span,
+                        format!("arithmetic needs numbers, found a {name}"),
+                    );
                 }
-                let ty = if ta.ty == Ty::Int && tb.ty == Ty::Int && *op != ArithOp::Div { Ty::Int } else { Ty::Num };
+                let ty = if ta.ty == Ty::Int && tb.ty == Ty::Int && *op != ArithOp::Div {
+                    Ty::Int
+                } else {
+                    Ty::Num
+                };
                 let pii = combine_pii(&[ta.pii, tb.pii]);
-                Typed { ir: Ir::Arith(*op, Box::new(ta.ir), Box::new(tb.ir)), ty, pii }
+                Typed {
+                    ir: Ir::Arith(*op, Box::new(ta.ir), Box::new(tb.ir)),
+                    ty,
+                    pii,
+                }
             }
-            ExprKind::Call { name, name_span, args } => self.call(name, name_span, args, &e.span),
+            ExprKind::Call {
+                name,
+                name_span,
+                args,
+            } => self.call(name, name_span, args, &e.span),
         }
     }
 
@@ -201,7 +336,11 @@ impl<'s> Checker<'s> {
         for item in items {
             let t = self.expr(item);
             let Ir::Const(v) = t.ir else {
-                return self.error(Code::TypeMismatch, &item.span, "list literals may only hold literal values");
+                return self.error(
+                    Code::TypeMismatch,
+                    &item.span,
+                    "list literals may only hold literal values",
+                );
             };
             let ty = if t.ty == Ty::Int { Ty::Num } else { t.ty };
             match &elem_ty {
@@ -215,7 +354,11 @@ impl<'s> Checker<'s> {
             values.push(v);
         }
         let _ = span;
-        Typed { ir: Ir::Const(Value::List(values.into())), ty: Ty::List(Box::new(elem_ty.unwrap_or(Ty::Err))), pii: None }
+        Typed {
+            ir: Ir::Const(Value::List(values.into())),
+            ty: Ty::List(Box::new(elem_ty.unwrap_or(Ty::Err))),
+            pii: None,
+        }
     }
 
     fn field_ty(ty: &FieldTy) -> Ty {
@@ -233,29 +376,53 @@ impl<'s> Checker<'s> {
 
     fn path(&mut self, segs: &[(String, Range<usize>)]) -> Typed {
         let Some((first, first_span)) = segs.first() else {
-            return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+            return Typed {
+                ir: Ir::Const(Value::Missing),
+                ty: Ty::Err,
+                pii: None,
+            };
         };
         match first.as_str() {
             "params" => return self.param(segs, first_span),
             "as_of" => {
                 if segs.len() > 1 {
-                    return self.error(Code::TypeMismatch, &segs[1].1, "`as_of` is a date and has no fields");
+                    return self.error(
+                        Code::TypeMismatch,
+                        &segs[1].1,
+                        "`as_of` is a date and has no fields",
+                    );
                 }
-                return Typed { ir: Ir::AsOf, ty: Ty::Date, pii: None };
+                return Typed {
+                    ir: Ir::AsOf,
+                    ty: Ty::Date,
+                    pii: None,
+                };
             }
             "record" => return self.walk(0, Ty::Obj(ROOT), &segs[1..], first_span),
             "it" => {
                 let Some(item) = self.items.last().cloned() else {
-                    return self.error(Code::UnknownField, first_span, "`it` is only defined inside an aggregate over a list");
+                    return self.error(
+                        Code::UnknownField,
+                        first_span,
+                        "`it` is only defined inside an aggregate over a list",
+                    );
                 };
                 let depth = self.items.len() as u8;
                 if let Ty::Obj(_) = item {
                     return self.walk(depth, item, &segs[1..], first_span);
                 }
                 if segs.len() > 1 {
-                    return self.error(Code::TypeMismatch, &segs[1].1, "`it` is a single value and has no fields");
+                    return self.error(
+                        Code::TypeMismatch,
+                        &segs[1].1,
+                        "`it` is a single value and has no fields",
+                    );
                 }
-                return Typed { ir: Ir::Item { depth }, ty: item, pii: None };
+                return Typed {
+                    ir: Ir::Item { depth },
+                    ty: item,
+                    pii: None,
+                };
             }
             _ => {}
         }
@@ -269,9 +436,17 @@ impl<'s> Checker<'s> {
         }
         if let Some((i, def)) = self.lets.iter().enumerate().find(|(_, l)| l.name == *first) {
             if segs.len() > 1 {
-                return self.error(Code::TypeMismatch, &segs[1].1, format!("`{first}` is a value and has no fields"));
+                return self.error(
+                    Code::TypeMismatch,
+                    &segs[1].1,
+                    format!("`{first}` is a value and has no fields"),
+                );
             }
-            return Typed { ir: Ir::Let(i as u16), ty: def.ty.clone(), pii: Some(def.pii) };
+            return Typed {
+                ir: Ir::Let(i as u16),
+                ty: def.ty.clone(),
+                pii: Some(def.pii),
+            };
         }
         let mut candidates: Vec<&str> = Vec::new();
         if let Ty::Obj(obj) = scope {
@@ -282,12 +457,20 @@ impl<'s> Checker<'s> {
         let message = if self.items.is_empty() {
             format!("unknown field `{first}`")
         } else {
-            format!("unknown field `{first}` in the list item (use `record.{first}` for a field of the record)")
+            format!(
+                "unknown field `{first}` in the list item (use `record.{first}` for a field of the record)"
+            )
         };
         self.error_help(Code::UnknownField, first_span, message, help)
     }
 
-    fn walk(&mut self, depth: u8, start: Ty, segs: &[(String, Range<usize>)], start_span: &Range<usize>) -> Typed {
+    fn walk(
+        &mut self,
+        depth: u8,
+        start: Ty,
+        segs: &[(String, Range<usize>)],
+        start_span: &Range<usize>,
+    ) -> Typed {
         let mut ty = start;
         let mut slots = Vec::with_capacity(segs.len());
         let mut names = Vec::with_capacity(segs.len());
@@ -295,16 +478,32 @@ impl<'s> Checker<'s> {
         for (seg, span) in segs {
             let Ty::Obj(obj) = ty else {
                 let msg = match &ty {
-                    Ty::List(_) => format!("`{}` is a list; use an aggregate such as count(...) or any(...)", names.join(".")),
-                    other => format!("`{}` is a {} and has no field `{seg}`", names.join("."), other.name()),
+                    Ty::List(_) => format!(
+                        "`{}` is a list; use an aggregate such as count(...) or any(...)",
+                        names.join(".")
+                    ),
+                    other => format!(
+                        "`{}` is a {} and has no field `{seg}`",
+                        names.join("."),
+                        other.name()
+                    ),
                 };
                 return self.error(Code::TypeMismatch, span, msg);
             };
             let o = self.schema.obj(obj);
             let Some((slot, field)) = o.field(seg) else {
                 let help = did_you_mean(seg, o.fields.iter().map(|f| f.name.as_str()));
-                let prefix = if names.is_empty() { String::new() } else { format!(" in `{}`", names.join(".")) };
-                return self.error_help(Code::UnknownField, span, format!("unknown field `{seg}`{prefix}"), help);
+                let prefix = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{}`", names.join("."))
+                };
+                return self.error_help(
+                    Code::UnknownField,
+                    span,
+                    format!("unknown field `{seg}`{prefix}"),
+                    help,
+                );
             };
             pii = field.pii;
             ty = Self::field_ty(&field.ty);
@@ -313,23 +512,52 @@ impl<'s> Checker<'s> {
             names.push(seg.as_str());
         }
         if slots.is_empty() {
-            return self.error(Code::TypeMismatch, start_span, "`record` must be followed by a field, e.g. `record.name`");
+            return self.error(
+                Code::TypeMismatch,
+                start_span,
+                "`record` must be followed by a field, e.g. `record.name`",
+            );
         }
-        Typed { ir: Ir::Field { depth, slots: slots.into(), name: names.join(".").into() }, ty, pii: Some(pii) }
+        Typed {
+            ir: Ir::Field {
+                depth,
+                slots: slots.into(),
+                name: names.join(".").into(),
+            },
+            ty,
+            pii: Some(pii),
+        }
     }
 
     fn param(&mut self, segs: &[(String, Range<usize>)], span: &Range<usize>) -> Typed {
         let Some((name, name_span)) = segs.get(1) else {
-            return self.error(Code::UndefinedParam, span, "`params` must be followed by a name, e.g. `params.min_area_m2`");
+            return self.error(
+                Code::UndefinedParam,
+                span,
+                "`params` must be followed by a name, e.g. `params.min_area_m2`",
+            );
         };
         if segs.len() > 2 {
-            return self.error(Code::TypeMismatch, &segs[2].1, format!("`params.{name}` has no fields"));
+            return self.error(
+                Code::TypeMismatch,
+                &segs[2].1,
+                format!("`params.{name}` has no fields"),
+            );
         }
         match self.params.get(name) {
-            Some(p) => Typed { ir: Ir::Const(p.value.clone()), ty: p.ty.clone(), pii: None },
+            Some(p) => Typed {
+                ir: Ir::Const(p.value.clone()),
+                ty: p.ty.clone(),
+                pii: None,
+            },
             None => {
                 let help = did_you_mean(name, self.params.keys().map(String::as_str));
-                self.error_help(Code::UndefinedParam, name_span, format!("param `{name}` is not defined"), help)
+                self.error_help(
+                    Code::UndefinedParam,
+                    name_span,
+                    format!("param `{name}` is not defined"),
+                    help,
+                )
             }
         }
     }
@@ -340,7 +568,13 @@ impl<'s> Checker<'s> {
     }
 
     /// Like `enum_const`; `item_spans` point errors at the elements of a list literal.
-    fn enum_const_at(&mut self, t: Typed, enum_id: u32, span: &Range<usize>, item_spans: &[Range<usize>]) -> Typed {
+    fn enum_const_at(
+        &mut self,
+        t: Typed,
+        enum_id: u32,
+        span: &Range<usize>,
+        item_spans: &[Range<usize>],
+    ) -> Typed {
         let values = self.schema.enum_values(enum_id).to_vec();
         let convert = |s: &str, at: &Range<usize>, me: &mut Self| -> Value {
             match values.iter().position(|v| v == s) {
@@ -348,13 +582,22 @@ impl<'s> Checker<'s> {
                 None => {
                     let help = did_you_mean(s, values.iter().map(String::as_str))
                         .or_else(|| Some(format!("expected one of: {}", values.join(", "))));
-                    me.error_help(Code::UnknownEnumValue, at, format!("`{s}` is not a value of this enum"), help);
+                    me.error_help(
+                        Code::UnknownEnumValue,
+                        at,
+                        format!("`{s}` is not a value of this enum"),
+                        help,
+                    );
                     Value::Missing
                 }
             }
         };
         match t.ir {
-            Ir::Const(Value::Str(s)) => Typed { ir: Ir::Const(convert(&s, span, self)), ty: Ty::Enum(enum_id), pii: None },
+            Ir::Const(Value::Str(s)) => Typed {
+                ir: Ir::Const(convert(&s, span, self)),
+                ty: Ty::Enum(enum_id),
+                pii: None,
+            },
             Ir::Const(Value::List(items)) => {
                 let out: Vec<Value> = items
                     .iter()
@@ -364,14 +607,26 @@ impl<'s> Checker<'s> {
                         other => other.clone(),
                     })
                     .collect();
-                Typed { ir: Ir::Const(Value::List(out.into())), ty: Ty::List(Box::new(Ty::Enum(enum_id))), pii: None }
+                Typed {
+                    ir: Ir::Const(Value::List(out.into())),
+                    ty: Ty::List(Box::new(Ty::Enum(enum_id))),
+                    pii: None,
+                }
             }
-            ir => Typed { ir, ty: t.ty, pii: t.pii },
+            ir => Typed {
+                ir,
+                ty: t.ty,
+                pii: t.pii,
+            },
         }
     }
 
     fn enum_names(&self, enum_id: u32) -> Box<[Box<str>]> {
-        self.schema.enum_values(enum_id).iter().map(|s| s.as_str().into()).collect()
+        self.schema
+            .enum_values(enum_id)
+            .iter()
+            .map(|s| s.as_str().into())
+            .collect()
     }
 
     /// Brings two operands to a comparable pair of types, converting enum/string as needed.
@@ -389,17 +644,39 @@ impl<'s> Checker<'s> {
             }
             (Ty::Enum(x), Ty::Enum(y)) if x != y => {
                 let (x, y) = (*x, *y);
-                let na = Typed { ir: Ir::EnumName(Box::new(ta.ir), self.enum_names(x)), ty: Ty::Str, pii: ta.pii };
-                let nb = Typed { ir: Ir::EnumName(Box::new(tb.ir), self.enum_names(y)), ty: Ty::Str, pii: tb.pii };
+                let na = Typed {
+                    ir: Ir::EnumName(Box::new(ta.ir), self.enum_names(x)),
+                    ty: Ty::Str,
+                    pii: ta.pii,
+                };
+                let nb = Typed {
+                    ir: Ir::EnumName(Box::new(tb.ir), self.enum_names(y)),
+                    ty: Ty::Str,
+                    pii: tb.pii,
+                };
                 Some((na, nb))
             }
             (Ty::Enum(x), Ty::Str) => {
                 let x = *x;
-                Some((Typed { ir: Ir::EnumName(Box::new(ta.ir), self.enum_names(x)), ty: Ty::Str, pii: ta.pii }, tb))
+                Some((
+                    Typed {
+                        ir: Ir::EnumName(Box::new(ta.ir), self.enum_names(x)),
+                        ty: Ty::Str,
+                        pii: ta.pii,
+                    },
+                    tb,
+                ))
             }
             (Ty::Str, Ty::Enum(y)) => {
                 let y = *y;
-                Some((ta, Typed { ir: Ir::EnumName(Box::new(tb.ir), self.enum_names(y)), ty: Ty::Str, pii: tb.pii }))
+                Some((
+                    ta,
+                    Typed {
+                        ir: Ir::EnumName(Box::new(tb.ir), self.enum_names(y)),
+                        ty: Ty::Str,
+                        pii: tb.pii,
+                    },
+                ))
             }
             (x, y) if x == y || (x.is_numeric() && y.is_numeric()) => Some((ta, tb)),
             (x, y) => {
@@ -415,23 +692,48 @@ impl<'s> Checker<'s> {
         let tb = self.expr(b);
         if ta.ty == Ty::Null || tb.ty == Ty::Null {
             let x = if ta.ty == Ty::Null { a } else { b };
-            return self.error_help(Code::TypeMismatch, &x.span, "comparing with `null` is not allowed", Some("use exists(path) to test for a value".into()));
+            return self.error_help(
+                Code::TypeMismatch,
+                &x.span,
+                "comparing with `null` is not allowed",
+                Some("use exists(path) to test for a value".into()),
+            );
         }
         if op.is_ordering() {
-            let ok = (ta.ty.is_numeric() && tb.ty.is_numeric()) || (ta.ty == Ty::Date && tb.ty == Ty::Date) || ta.ty == Ty::Err || tb.ty == Ty::Err;
+            let ok = (ta.ty.is_numeric() && tb.ty.is_numeric())
+                || (ta.ty == Ty::Date && tb.ty == Ty::Date)
+                || ta.ty == Ty::Err
+                || tb.ty == Ty::Err;
             if !ok {
-                let msg = format!("`{}` orders numbers or dates, not a {} and a {}", op.as_str(), ta.ty.name(), tb.ty.name());
+                let msg = format!(
+                    "`{}` orders numbers or dates, not a {} and a {}",
+                    op.as_str(),
+                    ta.ty.name(),
+                    tb.ty.name()
+                );
                 return self.error(Code::TypeMismatch, span, msg);
             }
             let pii = combine_pii(&[ta.pii, tb.pii]);
-            return Typed { ir: Ir::Cmp(op, Box::new(ta.ir), Box::new(tb.ir)), ty: Ty::Bool, pii };
+            return Typed {
+                ir: Ir::Cmp(op, Box::new(ta.ir), Box::new(tb.ir)),
+                ty: Ty::Bool,
+                pii,
+            };
         }
         match self.unify_eq(ta, tb, a, b) {
             Some((ta, tb)) => {
                 let pii = combine_pii(&[ta.pii, tb.pii]);
-                Typed { ir: Ir::Cmp(op, Box::new(ta.ir), Box::new(tb.ir)), ty: Ty::Bool, pii }
+                Typed {
+                    ir: Ir::Cmp(op, Box::new(ta.ir), Box::new(tb.ir)),
+                    ty: Ty::Bool,
+                    pii,
+                }
             }
-            None => Typed { ir: Ir::Const(Value::Missing), ty: Ty::Bool, pii: None },
+            None => Typed {
+                ir: Ir::Const(Value::Missing),
+                ty: Ty::Bool,
+                pii: None,
+            },
         }
     }
 
@@ -459,26 +761,62 @@ impl<'s> Checker<'s> {
                 let e = *e;
                 (self.enum_const(ti, e, &item.span), tl)
             }
-            (x, y) if x == y || (x.is_numeric() && y.is_numeric()) || *x == Ty::Err || *y == Ty::Err => (ti, tl),
+            (x, y)
+                if x == y
+                    || (x.is_numeric() && y.is_numeric())
+                    || *x == Ty::Err
+                    || *y == Ty::Err =>
+            {
+                (ti, tl)
+            }
             (x, y) => {
                 let msg = format!("cannot look for a {} in a list of {}", x.name(), y.name());
                 return self.error(Code::TypeMismatch, &item.span, msg);
             }
         };
         let pii = combine_pii(&[ti.pii, tl.pii]);
-        Typed { ir: Ir::In { negated, item: Box::new(ti.ir), list: Box::new(tl.ir) }, ty: Ty::Bool, pii }
+        Typed {
+            ir: Ir::In {
+                negated,
+                item: Box::new(ti.ir),
+                list: Box::new(tl.ir),
+            },
+            ty: Ty::Bool,
+            pii,
+        }
     }
 
-    fn arity(&mut self, name: &str, args: &[Expr], span: &Range<usize>, min: usize, max: usize) -> bool {
+    fn arity(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        span: &Range<usize>,
+        min: usize,
+        max: usize,
+    ) -> bool {
         if args.len() < min || args.len() > max {
-            let want = if min == max { min.to_string() } else { format!("{min} to {max}") };
-            self.error(Code::TypeMismatch, span, format!("`{name}` takes {want} argument(s), found {}", args.len()));
+            let want = if min == max {
+                min.to_string()
+            } else {
+                format!("{min} to {max}")
+            };
+            self.error(
+                Code::TypeMismatch,
+                span,
+                format!("`{name}` takes {want} argument(s), found {}", args.len()),
+            );
             return false;
         }
         true
     }
 
-    fn call(&mut self, name: &str, name_span: &Range<usize>, args: &[Expr], span: &Range<usize>) -> Typed {
+    fn call(
+        &mut self,
+        name: &str,
+        name_span: &Range<usize>,
+        args: &[Expr],
+        span: &Range<usize>,
+    ) -> Typed {
         let agg = match name {
             "count" => Some(AggKind::Count),
             "any" => Some(AggKind::Any),
@@ -496,50 +834,108 @@ impl<'s> Checker<'s> {
         }
         let unary_num = |me: &mut Self, f: Func| -> Typed {
             if !me.arity(name, args, span, 1, 1) {
-                return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                return Typed {
+                    ir: Ir::Const(Value::Missing),
+                    ty: Ty::Err,
+                    pii: None,
+                };
             }
             let t = me.expr(&args[0]);
             if !t.ty.is_numeric() {
-                return me.error(Code::TypeMismatch, &args[0].span, format!("`{name}` needs a number, found a {}", t.ty.name()));
+                return me.error(
+                    Code::TypeMismatch,
+                    &args[0].span,
+                    format!("`{name}` needs a number, found a {}", t.ty.name()),
+                );
             }
-            Typed { ir: Ir::Call(f, Box::new([t.ir])), ty: t.ty, pii: t.pii }
+            Typed {
+                ir: Ir::Call(f, Box::new([t.ir])),
+                ty: t.ty,
+                pii: t.pii,
+            }
         };
         match name {
             "date" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 match &args[0].kind {
                     ExprKind::Str(s) => match parse_date(s) {
-                        Some(d) => Typed { ir: Ir::Const(Value::Date(d)), ty: Ty::Date, pii: None },
-                        None => self.error(Code::InvalidValue, &args[0].span, format!("`{s}` is not a valid YYYY-MM-DD date")),
+                        Some(d) => Typed {
+                            ir: Ir::Const(Value::Date(d)),
+                            ty: Ty::Date,
+                            pii: None,
+                        },
+                        None => self.error(
+                            Code::InvalidValue,
+                            &args[0].span,
+                            format!("`{s}` is not a valid YYYY-MM-DD date"),
+                        ),
                     },
-                    _ => self.error(Code::TypeMismatch, &args[0].span, "`date` takes a string literal such as \"2024-01-01\""),
+                    _ => self.error(
+                        Code::TypeMismatch,
+                        &args[0].span,
+                        "`date` takes a string literal such as \"2024-01-01\"",
+                    ),
                 }
             }
             "exists" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let t = self.expr(&args[0]);
-                Typed { ir: Ir::Call(Func::Exists, Box::new([t.ir])), ty: Ty::Bool, pii: t.pii }
+                Typed {
+                    ir: Ir::Call(Func::Exists, Box::new([t.ir])),
+                    ty: Ty::Bool,
+                    pii: t.pii,
+                }
             }
             "coalesce" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
                 let Some((ta, tb)) = self.unify_eq(ta, tb, &args[0], &args[1]) else {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 };
-                let ty = if ta.ty == Ty::Int && tb.ty == Ty::Int { Ty::Int } else if ta.ty.is_numeric() { Ty::Num } else { ta.ty.clone() };
+                let ty = if ta.ty == Ty::Int && tb.ty == Ty::Int {
+                    Ty::Int
+                } else if ta.ty.is_numeric() {
+                    Ty::Num
+                } else {
+                    ta.ty.clone()
+                };
                 let pii = combine_pii(&[ta.pii, tb.pii]);
-                Typed { ir: Ir::Call(Func::Coalesce, Box::new([ta.ir, tb.ir])), ty, pii }
+                Typed {
+                    ir: Ir::Call(Func::Coalesce, Box::new([ta.ir, tb.ir])),
+                    ty,
+                    pii,
+                }
             }
             "len" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let t = self.expr(&args[0]);
                 let f = match t.ty {
@@ -547,26 +943,51 @@ impl<'s> Checker<'s> {
                     Ty::List(_) => Func::LenList,
                     Ty::Err => Func::LenList,
                     ref other => {
-                        let msg = format!("`len` needs a string or a list, found a {}", other.name());
+                        let msg =
+                            format!("`len` needs a string or a list, found a {}", other.name());
                         return self.error(Code::TypeMismatch, &args[0].span, msg);
                     }
                 };
-                Typed { ir: Ir::Call(f, Box::new([t.ir])), ty: Ty::Int, pii: None }
+                Typed {
+                    ir: Ir::Call(f, Box::new([t.ir])),
+                    ty: Ty::Int,
+                    pii: None,
+                }
             }
             "days_since" | "year" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let t = self.expr(&args[0]);
                 if !matches!(t.ty, Ty::Date | Ty::Err) {
-                    return self.error(Code::TypeMismatch, &args[0].span, format!("`{name}` needs a date, found a {}", t.ty.name()));
+                    return self.error(
+                        Code::TypeMismatch,
+                        &args[0].span,
+                        format!("`{name}` needs a date, found a {}", t.ty.name()),
+                    );
                 }
-                let f = if name == "year" { Func::Year } else { Func::DaysSince };
-                Typed { ir: Ir::Call(f, Box::new([t.ir])), ty: Ty::Int, pii: t.pii }
+                let f = if name == "year" {
+                    Func::Year
+                } else {
+                    Func::DaysSince
+                };
+                Typed {
+                    ir: Ir::Call(f, Box::new([t.ir])),
+                    ty: Ty::Int,
+                    pii: t.pii,
+                }
             }
             "days_between" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
@@ -577,40 +998,83 @@ impl<'s> Checker<'s> {
                     }
                 }
                 let pii = combine_pii(&[ta.pii, tb.pii]);
-                Typed { ir: Ir::Call(Func::DaysBetween, Box::new([ta.ir, tb.ir])), ty: Ty::Int, pii }
+                Typed {
+                    ir: Ir::Call(Func::DaysBetween, Box::new([ta.ir, tb.ir])),
+                    ty: Ty::Int,
+                    pii,
+                }
             }
             "matches" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let t = self.expr(&args[0]);
                 if !matches!(t.ty, Ty::Str | Ty::Err) {
-                    return self.error(Code::TypeMismatch, &args[0].span, format!("`matches` needs a string, found a {}", t.ty.name()));
+                    return self.error(
+                        Code::TypeMismatch,
+                        &args[0].span,
+                        format!("`matches` needs a string, found a {}", t.ty.name()),
+                    );
                 }
                 let ExprKind::Str(pattern) = &args[1].kind else {
-                    return self.error(Code::TypeMismatch, &args[1].span, "the regex of `matches` must be a string literal");
+                    return self.error(
+                        Code::TypeMismatch,
+                        &args[1].span,
+                        "the regex of `matches` must be a string literal",
+                    );
                 };
-                match regex::RegexBuilder::new(pattern).size_limit(1 << 20).dfa_size_limit(1 << 20).build() {
-                    Ok(re) => Typed { ir: Ir::Matches(Box::new(t.ir), Box::new(re)), ty: Ty::Bool, pii: t.pii },
+                match regex::RegexBuilder::new(pattern)
+                    .size_limit(1 << 20)
+                    .dfa_size_limit(1 << 20)
+                    .build()
+                {
+                    Ok(re) => Typed {
+                        ir: Ir::Matches(Box::new(t.ir), Box::new(re)),
+                        ty: Ty::Bool,
+                        pii: t.pii,
+                    },
                     Err(e) => {
                         let first = e.to_string().lines().last().unwrap_or("").trim().to_owned();
-                        self.error(Code::InvalidValue, &args[1].span, format!("invalid regex: {first}"))
+                        self.error(
+                            Code::InvalidValue,
+                            &args[1].span,
+                            format!("invalid regex: {first}"),
+                        )
                     }
                 }
             }
             "contains" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let ta = self.expr(&args[0]);
                 match ta.ty.clone() {
                     Ty::Str | Ty::Err => {
                         let tb = self.expr(&args[1]);
                         if !matches!(tb.ty, Ty::Str | Ty::Err) {
-                            return self.error(Code::TypeMismatch, &args[1].span, format!("`contains` on a string needs a string, found a {}", tb.ty.name()));
+                            return self.error(
+                                Code::TypeMismatch,
+                                &args[1].span,
+                                format!(
+                                    "`contains` on a string needs a string, found a {}",
+                                    tb.ty.name()
+                                ),
+                            );
                         }
                         let pii = combine_pii(&[ta.pii, tb.pii]);
-                        Typed { ir: Ir::Call(Func::ContainsStr, Box::new([ta.ir, tb.ir])), ty: Ty::Bool, pii }
+                        Typed {
+                            ir: Ir::Call(Func::ContainsStr, Box::new([ta.ir, tb.ir])),
+                            ty: Ty::Bool,
+                            pii,
+                        }
                     }
                     Ty::List(elem) => {
                         let mut tb = self.expr(&args[1]);
@@ -618,36 +1082,76 @@ impl<'s> Checker<'s> {
                             && matches!(tb.ir, Ir::Const(_))
                         {
                             tb = self.enum_const(tb, *e, &args[1].span);
-                        } else if !(*elem == tb.ty || (elem.is_numeric() && tb.ty.is_numeric()) || tb.ty == Ty::Err) {
-                            let msg = format!("cannot look for a {} in a list of {}", tb.ty.name(), elem.name());
+                        } else if !(*elem == tb.ty
+                            || (elem.is_numeric() && tb.ty.is_numeric())
+                            || tb.ty == Ty::Err)
+                        {
+                            let msg = format!(
+                                "cannot look for a {} in a list of {}",
+                                tb.ty.name(),
+                                elem.name()
+                            );
                             return self.error(Code::TypeMismatch, &args[1].span, msg);
                         }
                         let pii = combine_pii(&[ta.pii, tb.pii]);
-                        Typed { ir: Ir::Call(Func::ContainsList, Box::new([ta.ir, tb.ir])), ty: Ty::Bool, pii }
+                        Typed {
+                            ir: Ir::Call(Func::ContainsList, Box::new([ta.ir, tb.ir])),
+                            ty: Ty::Bool,
+                            pii,
+                        }
                     }
-                    other => self.error(Code::TypeMismatch, &args[0].span, format!("`contains` needs a string or a list, found a {}", other.name())),
+                    other => self.error(
+                        Code::TypeMismatch,
+                        &args[0].span,
+                        format!(
+                            "`contains` needs a string or a list, found a {}",
+                            other.name()
+                        ),
+                    ),
                 }
             }
             "round" => {
                 if !self.arity(name, args, span, 1, 2) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let t = self.expr(&args[0]);
                 if !t.ty.is_numeric() {
-                    return self.error(Code::TypeMismatch, &args[0].span, format!("`round` needs a number, found a {}", t.ty.name()));
+                    return self.error(
+                        Code::TypeMismatch,
+                        &args[0].span,
+                        format!("`round` needs a number, found a {}", t.ty.name()),
+                    );
                 }
                 let digits = match args.get(1).map(|a| &a.kind) {
                     None => 0,
                     Some(ExprKind::Int(n)) if (0..=12).contains(n) => *n as i32,
-                    Some(_) => return self.error(Code::TypeMismatch, &args[1].span, "the digits of `round` must be an integer literal from 0 to 12"),
+                    Some(_) => {
+                        return self.error(
+                            Code::TypeMismatch,
+                            &args[1].span,
+                            "the digits of `round` must be an integer literal from 0 to 12",
+                        );
+                    }
                 };
                 let ty = if digits == 0 { Ty::Int } else { Ty::Num };
-                Typed { ir: Ir::Call(Func::Round(digits), Box::new([t.ir])), ty, pii: t.pii }
+                Typed {
+                    ir: Ir::Call(Func::Round(digits), Box::new([t.ir])),
+                    ty,
+                    pii: t.pii,
+                }
             }
             "abs" => unary_num(self, Func::Abs),
             "least" | "greatest" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+                    return Typed {
+                        ir: Ir::Const(Value::Missing),
+                        ty: Ty::Err,
+                        pii: None,
+                    };
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
@@ -656,33 +1160,84 @@ impl<'s> Checker<'s> {
                     (x, y) if x.is_numeric() && y.is_numeric() => Ty::Num,
                     (Ty::Date, Ty::Date) => Ty::Date,
                     (x, y) => {
-                        let msg = format!("`{name}` needs two numbers or two dates, found a {} and a {}", x.name(), y.name());
+                        let msg = format!(
+                            "`{name}` needs two numbers or two dates, found a {} and a {}",
+                            x.name(),
+                            y.name()
+                        );
                         return self.error(Code::TypeMismatch, span, msg);
                     }
                 };
-                let f = if name == "least" { Func::Least } else { Func::Greatest };
+                let f = if name == "least" {
+                    Func::Least
+                } else {
+                    Func::Greatest
+                };
                 let pii = combine_pii(&[ta.pii, tb.pii]);
-                Typed { ir: Ir::Call(f, Box::new([ta.ir, tb.ir])), ty, pii }
+                Typed {
+                    ir: Ir::Call(f, Box::new([ta.ir, tb.ir])),
+                    ty,
+                    pii,
+                }
             }
             _ => {
                 let known = [
-                    "count", "any", "all", "ratio", "sum", "min", "max", "avg", "distinct", "exists", "coalesce", "len", "days_since",
-                    "days_between", "year", "matches", "contains", "round", "abs", "least", "greatest", "date",
+                    "count",
+                    "any",
+                    "all",
+                    "ratio",
+                    "sum",
+                    "min",
+                    "max",
+                    "avg",
+                    "distinct",
+                    "exists",
+                    "coalesce",
+                    "len",
+                    "days_since",
+                    "days_between",
+                    "year",
+                    "matches",
+                    "contains",
+                    "round",
+                    "abs",
+                    "least",
+                    "greatest",
+                    "date",
                 ];
                 let help = did_you_mean(name, known);
-                self.error_help(Code::UnknownField, name_span, format!("unknown function `{name}`"), help)
+                self.error_help(
+                    Code::UnknownField,
+                    name_span,
+                    format!("unknown function `{name}`"),
+                    help,
+                )
             }
         }
     }
 
-    fn aggregate(&mut self, kind: AggKind, name: &str, args: &[Expr], span: &Range<usize>) -> Typed {
+    fn aggregate(
+        &mut self,
+        kind: AggKind,
+        name: &str,
+        args: &[Expr],
+        span: &Range<usize>,
+    ) -> Typed {
         let needs_body = matches!(kind, AggKind::Any | AggKind::All | AggKind::Ratio);
         let min = if needs_body { 2 } else { 1 };
         if !self.arity(name, args, span, min, 2) {
-            return Typed { ir: Ir::Const(Value::Missing), ty: Ty::Err, pii: None };
+            return Typed {
+                ir: Ir::Const(Value::Missing),
+                ty: Ty::Err,
+                pii: None,
+            };
         }
         if self.items.len() >= MAX_AGG_DEPTH {
-            return self.error(Code::LimitExceeded, span, format!("aggregates nested deeper than {MAX_AGG_DEPTH}"));
+            return self.error(
+                Code::LimitExceeded,
+                span,
+                format!("aggregates nested deeper than {MAX_AGG_DEPTH}"),
+            );
         }
         let (tl, item_ty) = self.list(&args[0], &format!("the first argument of `{name}`"));
         let (list_name, list_scope) = match &tl.ir {
@@ -702,13 +1257,14 @@ impl<'s> Checker<'s> {
             AggKind::Any | AggKind::All => Ty::Bool,
             AggKind::Ratio | AggKind::Avg => Ty::Num,
             AggKind::Sum | AggKind::Min | AggKind::Max => {
-                let value_ty = body.as_ref().map_or(item_ty.clone(), |(t, _)| t.ty.clone());
-                value_ty
+                body.as_ref().map_or(item_ty.clone(), |(t, _)| t.ty.clone())
             }
         };
         if let Some((t, b)) = &body {
             let ok = match kind {
-                AggKind::Count | AggKind::Any | AggKind::All | AggKind::Ratio => matches!(t.ty, Ty::Bool | Ty::Err),
+                AggKind::Count | AggKind::Any | AggKind::All | AggKind::Ratio => {
+                    matches!(t.ty, Ty::Bool | Ty::Err)
+                }
                 AggKind::Sum | AggKind::Avg => t.ty.is_numeric(),
                 AggKind::Min | AggKind::Max => t.ty.is_numeric() || t.ty == Ty::Date,
                 AggKind::Distinct => !matches!(t.ty, Ty::Obj(_) | Ty::List(_)),
@@ -720,8 +1276,15 @@ impl<'s> Checker<'s> {
                     AggKind::Min | AggKind::Max => "a number or a date",
                     AggKind::Distinct => "a single value",
                 };
-                let code = if want == "a condition" { Code::NonBooleanCheck } else { Code::TypeMismatch };
-                let msg = format!("the second argument of `{name}` must be {want}, found a {}", t.ty.name());
+                let code = if want == "a condition" {
+                    Code::NonBooleanCheck
+                } else {
+                    Code::TypeMismatch
+                };
+                let msg = format!(
+                    "the second argument of `{name}` must be {want}, found a {}",
+                    t.ty.name()
+                );
                 return self.error(code, &b.span, msg);
             }
         } else if !matches!(kind, AggKind::Count) {
@@ -731,18 +1294,41 @@ impl<'s> Checker<'s> {
                 _ => scalar_item,
             };
             if !ok || !scalar_item {
-                return self.error(Code::TypeMismatch, span, format!("`{name}` over a list of {} needs a second argument", item_ty.name()));
+                return self.error(
+                    Code::TypeMismatch,
+                    span,
+                    format!(
+                        "`{name}` over a list of {} needs a second argument",
+                        item_ty.name()
+                    ),
+                );
             }
         }
-        let ty = if ty == Ty::Int && matches!(kind, AggKind::Sum) { Ty::Int } else if matches!(kind, AggKind::Sum) && ty.is_numeric() { Ty::Num } else { ty };
+        let ty = if ty == Ty::Int && matches!(kind, AggKind::Sum) {
+            Ty::Int
+        } else if matches!(kind, AggKind::Sum) && ty.is_numeric() {
+            Ty::Num
+        } else {
+            ty
+        };
         let body_ir = body.map(|(t, _)| t.ir);
         // Aggregating over a list of scalars without a body uses the item itself.
         let body_ir = match (body_ir, kind) {
-            (None, AggKind::Sum | AggKind::Min | AggKind::Max | AggKind::Avg | AggKind::Distinct) => Some(Ir::Item { depth }),
+            (
+                None,
+                AggKind::Sum | AggKind::Min | AggKind::Max | AggKind::Avg | AggKind::Distinct,
+            ) => Some(Ir::Item { depth }),
             (b, _) => b,
         };
         Typed {
-            ir: Ir::Agg(Box::new(Agg { kind, list: tl.ir, body: body_ir, depth, list_name, list_scope })),
+            ir: Ir::Agg(Box::new(Agg {
+                kind,
+                list: tl.ir,
+                body: body_ir,
+                depth,
+                list_name,
+                list_scope,
+            })),
             ty,
             pii: Some(false),
         }

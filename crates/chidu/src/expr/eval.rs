@@ -31,22 +31,57 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub(crate) fn new(root: &'a [Value], as_of: i32) -> Self {
-        let empty = Frame { item: V::Missing, index: 0, list_name: "", list_scope: 0 };
-        Cx { root, frames: [empty; MAX_AGG_DEPTH + 1], lets: Vec::new(), let_missing: Vec::new(), as_of, missing: Vec::new(), error: None }
+        let empty = Frame {
+            item: V::Missing,
+            index: 0,
+            list_name: "",
+            list_scope: 0,
+        };
+        Cx {
+            root,
+            frames: [empty; MAX_AGG_DEPTH + 1],
+            lets: Vec::new(),
+            let_missing: Vec::new(),
+            as_of,
+            missing: Vec::new(),
+            error: None,
+        }
     }
 
     /// Opens an item scope for `for_each` (depth 1) and evaluates `f` inside it.
-    pub(crate) fn set_item(&mut self, depth: u8, item: V<'a>, index: u32, list_name: &'a str, list_scope: u8) {
+    pub(crate) fn set_item(
+        &mut self,
+        depth: u8,
+        item: V<'a>,
+        index: u32,
+        list_name: &'a str,
+        list_scope: u8,
+    ) {
         if let Some(f) = self.frames.get_mut(depth as usize) {
-            *f = Frame { item, index, list_name, list_scope };
+            *f = Frame {
+                item,
+                index,
+                list_name,
+                list_scope,
+            };
         }
     }
 
     /// The path of the item open at `depth`, e.g. `staff[2]` or `groups[1].sessions[0]`.
     pub(crate) fn item_path(&self, depth: u8) -> String {
-        let Some(f) = self.frames.get(depth as usize) else { return String::new() };
-        let prefix = if f.list_scope == 0 || f.list_scope >= depth { String::new() } else { self.item_path(f.list_scope) + "." };
-        let name = if f.list_name.is_empty() { "list" } else { f.list_name };
+        let Some(f) = self.frames.get(depth as usize) else {
+            return String::new();
+        };
+        let prefix = if f.list_scope == 0 || f.list_scope >= depth {
+            String::new()
+        } else {
+            self.item_path(f.list_scope) + "."
+        };
+        let name = if f.list_name.is_empty() {
+            "list"
+        } else {
+            f.list_name
+        };
         format!("{prefix}{name}[{}]", f.index)
     }
 
@@ -54,7 +89,13 @@ impl<'a> Cx<'a> {
         if self.missing.len() >= 64 {
             return;
         }
-        let path = if depth == 0 { name.to_owned() } else if name.is_empty() { self.item_path(depth) } else { format!("{}.{name}", self.item_path(depth)) };
+        let path = if depth == 0 {
+            name.to_owned()
+        } else if name.is_empty() {
+            self.item_path(depth)
+        } else {
+            format!("{}.{name}", self.item_path(depth))
+        };
         self.missing.push(path);
     }
 }
@@ -79,7 +120,13 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
     match ir {
         Ir::Const(v) => v.view(),
         Ir::Field { depth, slots, name } => {
-            let mut cur = if *depth == 0 { V::Obj(cx.root) } else { cx.frames.get(*depth as usize).map_or(V::Missing, |f| f.item) };
+            let mut cur = if *depth == 0 {
+                V::Obj(cx.root)
+            } else {
+                cx.frames
+                    .get(*depth as usize)
+                    .map_or(V::Missing, |f| f.item)
+            };
             for slot in slots.iter() {
                 cur = match cur {
                     V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
@@ -92,7 +139,10 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
             cur
         }
         Ir::Item { depth } => {
-            let v = cx.frames.get(*depth as usize).map_or(V::Missing, |f| f.item);
+            let v = cx
+                .frames
+                .get(*depth as usize)
+                .map_or(V::Missing, |f| f.item);
             if v.is_missing() {
                 cx.note_missing(*depth, "");
             }
@@ -157,7 +207,11 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
             let vb = eval(b, cx);
             compare(*op, va, vb)
         }
-        Ir::In { negated, item, list } => {
+        Ir::In {
+            negated,
+            item,
+            list,
+        } => {
             let vi = eval(item, cx);
             let vl = eval(list, cx);
             match (vi, vl) {
@@ -170,7 +224,9 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
             }
         }
         Ir::Arith(op, a, b) => {
-            let (Some(x), Some(y)) = (num(eval(a, cx)), num(eval(b, cx))) else { return V::Missing };
+            let (Some(x), Some(y)) = (num(eval(a, cx)), num(eval(b, cx))) else {
+                return V::Missing;
+            };
             let r = match op {
                 ArithOp::Add => x + y,
                 ArithOp::Sub => x - y,
@@ -269,7 +325,13 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
                 _ => missing += 1,
             },
             AggKind::Min | AggKind::Max => {
-                let better = |new: f64, old: f64| if agg.kind == AggKind::Min { new < old } else { new > old };
+                let better = |new: f64, old: f64| {
+                    if agg.kind == AggKind::Min {
+                        new < old
+                    } else {
+                        new > old
+                    }
+                };
                 match v {
                     V::Num(n) => {
                         if acc.is_none_or(|a| better(n, a)) {
@@ -352,7 +414,11 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
         AggKind::Distinct => V::Num(seen.len() as f64),
     };
     // count/any/all that reached a value do not report the items they skipped.
-    if matches!(agg.kind, AggKind::Count | AggKind::Any | AggKind::All | AggKind::Distinct) && !result.is_missing() {
+    if matches!(
+        agg.kind,
+        AggKind::Count | AggKind::Any | AggKind::All | AggKind::Distinct
+    ) && !result.is_missing()
+    {
         cx.missing.truncate(mark);
     }
     result
@@ -416,7 +482,9 @@ fn call<'a>(f: Func, args: &'a [Ir], cx: &mut Cx<'a>) -> V<'a> {
             let a = eval(a0, cx);
             let b = arg(1).map_or(V::Missing, |b| eval(b, cx));
             match (a, b) {
-                (V::List(items), x) if !x.is_missing() => V::Bool(items.iter().any(|e| equal(x, e.view()) == Some(true))),
+                (V::List(items), x) if !x.is_missing() => {
+                    V::Bool(items.iter().any(|e| equal(x, e.view()) == Some(true)))
+                }
                 _ => V::Missing,
             }
         }

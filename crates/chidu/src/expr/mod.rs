@@ -85,9 +85,15 @@ pub(crate) enum Func {
 pub(crate) enum Ir {
     Const(Value),
     /// A path of slots from a scope: depth 0 is the record root, `d` the `d`-th aggregate item.
-    Field { depth: u8, slots: Box<[u32]>, name: Box<str> },
+    Field {
+        depth: u8,
+        slots: Box<[u32]>,
+        name: Box<str>,
+    },
     /// The current item of an aggregate over a list of scalars (`it`).
-    Item { depth: u8 },
+    Item {
+        depth: u8,
+    },
     Let(u16),
     AsOf,
     Not(Box<Ir>),
@@ -95,7 +101,11 @@ pub(crate) enum Ir {
     And(Box<Ir>, Box<Ir>),
     Or(Box<Ir>, Box<Ir>),
     Cmp(CmpOp, Box<Ir>, Box<Ir>),
-    In { negated: bool, item: Box<Ir>, list: Box<Ir> },
+    In {
+        negated: bool,
+        item: Box<Ir>,
+        list: Box<Ir>,
+    },
     Arith(ArithOp, Box<Ir>, Box<Ir>),
     Agg(Box<Agg>),
     Call(Func, Box<[Ir]>),

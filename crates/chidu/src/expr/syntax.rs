@@ -113,9 +113,17 @@ pub(crate) enum ExprKind {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
-    In { negated: bool, item: Box<Expr>, list: Box<Expr> },
+    In {
+        negated: bool,
+        item: Box<Expr>,
+        list: Box<Expr>,
+    },
     Arith(ArithOp, Box<Expr>, Box<Expr>),
-    Call { name: String, name_span: Range<usize>, args: Vec<Expr> },
+    Call {
+        name: String,
+        name_span: Range<usize>,
+        args: Vec<Expr>,
+    },
 }
 
 /// A syntax error: message and byte range within the expression text.
@@ -128,7 +136,10 @@ pub(crate) struct SyntaxError {
 /// Parses one expression.
 pub(crate) fn parse(src: &str) -> Result<Expr, SyntaxError> {
     if src.len() > MAX_LEN {
-        return Err(SyntaxError { message: format!("expression longer than {MAX_LEN} bytes"), span: 0..0 });
+        return Err(SyntaxError {
+            message: format!("expression longer than {MAX_LEN} bytes"),
+            span: 0..0,
+        });
     }
     let mut toks = Vec::new();
     let mut lex = Tok::lexer(src);
@@ -153,10 +164,18 @@ pub(crate) fn parse(src: &str) -> Result<Expr, SyntaxError> {
             }
         }
     }
-    let mut p = Parser { toks, pos: 0, end: src.len(), depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end: src.len(),
+        depth: 0,
+    };
     let e = p.or()?;
     if let Some((t, span)) = p.toks.get(p.pos) {
-        return Err(SyntaxError { message: format!("unexpected {} after the expression", describe(t)), span: span.clone() });
+        return Err(SyntaxError {
+            message: format!("unexpected {} after the expression", describe(t)),
+            span: span.clone(),
+        });
     }
     Ok(e)
 }
@@ -205,7 +224,9 @@ impl Parser {
         matches!(self.peek(), Some(Tok::Ident(s)) if s == word)
     }
     fn span_here(&self) -> Range<usize> {
-        self.toks.get(self.pos).map_or(self.end..self.end, |(_, s)| s.clone())
+        self.toks
+            .get(self.pos)
+            .map_or(self.end..self.end, |(_, s)| s.clone())
     }
     fn bump(&mut self) -> Option<(Tok, Range<usize>)> {
         let t = self.toks.get(self.pos).cloned();
@@ -219,14 +240,23 @@ impl Parser {
                 self.pos += 1;
                 Ok(s)
             }
-            Some((t, s)) => Err(SyntaxError { message: format!("expected {what}, found {}", describe(t)), span: s.clone() }),
-            None => Err(SyntaxError { message: format!("expected {what} at the end"), span: self.end..self.end }),
+            Some((t, s)) => Err(SyntaxError {
+                message: format!("expected {what}, found {}", describe(t)),
+                span: s.clone(),
+            }),
+            None => Err(SyntaxError {
+                message: format!("expected {what} at the end"),
+                span: self.end..self.end,
+            }),
         }
     }
     fn enter(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(SyntaxError { message: format!("expression nested deeper than {MAX_DEPTH}"), span: self.span_here() });
+            return Err(SyntaxError {
+                message: format!("expression nested deeper than {MAX_DEPTH}"),
+                span: self.span_here(),
+            });
         }
         Ok(())
     }
@@ -238,7 +268,10 @@ impl Parser {
             self.pos += 1;
             let right = self.and()?;
             let span = left.span.start..right.span.end;
-            left = Expr { kind: ExprKind::Or(Box::new(left), Box::new(right)), span };
+            left = Expr {
+                kind: ExprKind::Or(Box::new(left), Box::new(right)),
+                span,
+            };
         }
         self.depth -= 1;
         Ok(left)
@@ -250,7 +283,10 @@ impl Parser {
             self.pos += 1;
             let right = self.not()?;
             let span = left.span.start..right.span.end;
-            left = Expr { kind: ExprKind::And(Box::new(left), Box::new(right)), span };
+            left = Expr {
+                kind: ExprKind::And(Box::new(left), Box::new(right)),
+                span,
+            };
         }
         Ok(left)
     }
@@ -263,7 +299,10 @@ impl Parser {
             let inner = self.not()?;
             self.depth -= 1;
             let span = start..inner.span.end;
-            return Ok(Expr { kind: ExprKind::Not(Box::new(inner)), span });
+            return Ok(Expr {
+                kind: ExprKind::Not(Box::new(inner)),
+                span,
+            });
         }
         self.comparison()
     }
@@ -282,7 +321,8 @@ impl Parser {
 
     fn is_in_op(&self) -> bool {
         self.peek_ident("in")
-            || (self.peek_ident("not") && matches!(self.toks.get(self.pos + 1), Some((Tok::Ident(s), _)) if s == "in"))
+            || (self.peek_ident("not")
+                && matches!(self.toks.get(self.pos + 1), Some((Tok::Ident(s), _)) if s == "in"))
     }
 
     fn comparison(&mut self) -> Result<Expr, SyntaxError> {
@@ -291,13 +331,23 @@ impl Parser {
             self.pos += 1;
             let right = self.additive()?;
             let span = left.span.start..right.span.end;
-            Expr { kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)), span }
+            Expr {
+                kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)),
+                span,
+            }
         } else if self.is_in_op() {
             let negated = self.peek_ident("not");
             self.pos += if negated { 2 } else { 1 };
             let list = self.additive()?;
             let span = left.span.start..list.span.end;
-            Expr { kind: ExprKind::In { negated, item: Box::new(left), list: Box::new(list) }, span }
+            Expr {
+                kind: ExprKind::In {
+                    negated,
+                    item: Box::new(left),
+                    list: Box::new(list),
+                },
+                span,
+            }
         } else {
             return Ok(left);
         };
@@ -321,7 +371,10 @@ impl Parser {
             self.pos += 1;
             let right = self.multiplicative()?;
             let span = left.span.start..right.span.end;
-            left = Expr { kind: ExprKind::Arith(op, Box::new(left), Box::new(right)), span };
+            left = Expr {
+                kind: ExprKind::Arith(op, Box::new(left), Box::new(right)),
+                span,
+            };
         }
     }
 
@@ -336,7 +389,10 @@ impl Parser {
             self.pos += 1;
             let right = self.unary()?;
             let span = left.span.start..right.span.end;
-            left = Expr { kind: ExprKind::Arith(op, Box::new(left), Box::new(right)), span };
+            left = Expr {
+                kind: ExprKind::Arith(op, Box::new(left), Box::new(right)),
+                span,
+            };
         }
     }
 
@@ -348,23 +404,39 @@ impl Parser {
             let inner = self.unary()?;
             self.depth -= 1;
             let span = start..inner.span.end;
-            return Ok(Expr { kind: ExprKind::Neg(Box::new(inner)), span });
+            return Ok(Expr {
+                kind: ExprKind::Neg(Box::new(inner)),
+                span,
+            });
         }
         self.primary()
     }
 
     fn primary(&mut self) -> Result<Expr, SyntaxError> {
         let Some((tok, span)) = self.bump() else {
-            return Err(SyntaxError { message: "expected a value at the end".to_owned(), span: self.end..self.end });
+            return Err(SyntaxError {
+                message: "expected a value at the end".to_owned(),
+                span: self.end..self.end,
+            });
         };
         let kind = match tok {
             Tok::Int(s) => match s.parse::<i64>() {
                 Ok(i) => ExprKind::Int(i),
-                Err(_) => return Err(SyntaxError { message: format!("integer `{s}` is too large"), span }),
+                Err(_) => {
+                    return Err(SyntaxError {
+                        message: format!("integer `{s}` is too large"),
+                        span,
+                    });
+                }
             },
             Tok::Float(s) => match s.parse::<f64>() {
                 Ok(f) if f.is_finite() => ExprKind::Float(f),
-                _ => return Err(SyntaxError { message: format!("number `{s}` is out of range"), span }),
+                _ => {
+                    return Err(SyntaxError {
+                        message: format!("number `{s}` is out of range"),
+                        span,
+                    });
+                }
             },
             Tok::DqString(s) | Tok::SqString(s) => ExprKind::Str(unescape(&s, &span)?),
             Tok::LParen => {
@@ -372,7 +444,10 @@ impl Parser {
                 let inner = self.or()?;
                 self.depth -= 1;
                 let close = self.expect(&Tok::RParen, "`)`")?;
-                return Ok(Expr { kind: inner.kind, span: span.start..close.end });
+                return Ok(Expr {
+                    kind: inner.kind,
+                    span: span.start..close.end,
+                });
             }
             Tok::LBracket => {
                 let mut items = Vec::new();
@@ -387,14 +462,20 @@ impl Parser {
                     }
                 }
                 let close = self.expect(&Tok::RBracket, "`]` or `,`")?;
-                return Ok(Expr { kind: ExprKind::List(items), span: span.start..close.end });
+                return Ok(Expr {
+                    kind: ExprKind::List(items),
+                    span: span.start..close.end,
+                });
             }
             Tok::Ident(name) => match name.as_str() {
                 "true" => ExprKind::Bool(true),
                 "false" => ExprKind::Bool(false),
                 "null" => ExprKind::Null,
                 "and" | "or" | "not" | "in" => {
-                    return Err(SyntaxError { message: format!("expected a value, found `{name}`"), span });
+                    return Err(SyntaxError {
+                        message: format!("expected a value, found `{name}`"),
+                        span,
+                    });
                 }
                 _ if matches!(self.peek(), Some(Tok::LParen)) => {
                     self.pos += 1;
@@ -412,7 +493,14 @@ impl Parser {
                     }
                     self.depth -= 1;
                     let close = self.expect(&Tok::RParen, "`)` or `,`")?;
-                    return Ok(Expr { kind: ExprKind::Call { name, name_span: span.clone(), args }, span: span.start..close.end });
+                    return Ok(Expr {
+                        kind: ExprKind::Call {
+                            name,
+                            name_span: span.clone(),
+                            args,
+                        },
+                        span: span.start..close.end,
+                    });
                 }
                 _ => {
                     let mut segs = vec![(name, span.clone())];
@@ -425,15 +513,34 @@ impl Parser {
                                 segs.push((seg, s));
                             }
                             Some((t, s)) => {
-                                return Err(SyntaxError { message: format!("expected a field name after `.`, found {}", describe(&t)), span: s });
+                                return Err(SyntaxError {
+                                    message: format!(
+                                        "expected a field name after `.`, found {}",
+                                        describe(&t)
+                                    ),
+                                    span: s,
+                                });
                             }
-                            None => return Err(SyntaxError { message: "expected a field name after `.`".to_owned(), span: self.end..self.end }),
+                            None => {
+                                return Err(SyntaxError {
+                                    message: "expected a field name after `.`".to_owned(),
+                                    span: self.end..self.end,
+                                });
+                            }
                         }
                     }
-                    return Ok(Expr { kind: ExprKind::Path(segs), span: span.start..end });
+                    return Ok(Expr {
+                        kind: ExprKind::Path(segs),
+                        span: span.start..end,
+                    });
                 }
             },
-            other => return Err(SyntaxError { message: format!("expected a value, found {}", describe(&other)), span }),
+            other => {
+                return Err(SyntaxError {
+                    message: format!("expected a value, found {}", describe(&other)),
+                    span,
+                });
+            }
         };
         Ok(Expr { kind, span })
     }
@@ -452,7 +559,10 @@ fn unescape(lit: &str, span: &Range<usize>) -> Result<String, SyntaxError> {
             out.push(c);
             continue;
         }
-        let bad = || SyntaxError { message: "invalid escape in string".to_owned(), span: span.clone() };
+        let bad = || SyntaxError {
+            message: "invalid escape in string".to_owned(),
+            span: span.clone(),
+        };
         match chars.next().ok_or_else(bad)? {
             '"' => out.push('"'),
             '\'' => out.push('\''),
@@ -486,16 +596,34 @@ mod tests {
                 ExprKind::Str(s) => format!("{s:?}"),
                 ExprKind::Bool(b) => b.to_string(),
                 ExprKind::Null => "null".into(),
-                ExprKind::List(l) => format!("[{}]", l.iter().map(go).collect::<Vec<_>>().join(", ")),
-                ExprKind::Path(p) => p.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join("."),
+                ExprKind::List(l) => {
+                    format!("[{}]", l.iter().map(go).collect::<Vec<_>>().join(", "))
+                }
+                ExprKind::Path(p) => p
+                    .iter()
+                    .map(|(s, _)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("."),
                 ExprKind::Not(x) => format!("(not {})", go(x)),
                 ExprKind::Neg(x) => format!("(- {})", go(x)),
                 ExprKind::And(a, b) => format!("({} and {})", go(a), go(b)),
                 ExprKind::Or(a, b) => format!("({} or {})", go(a), go(b)),
                 ExprKind::Cmp(op, a, b) => format!("({} {} {})", go(a), op.as_str(), go(b)),
-                ExprKind::In { negated, item, list } => format!("({} {}in {})", go(item), if *negated { "not " } else { "" }, go(list)),
+                ExprKind::In {
+                    negated,
+                    item,
+                    list,
+                } => format!(
+                    "({} {}in {})",
+                    go(item),
+                    if *negated { "not " } else { "" },
+                    go(list)
+                ),
                 ExprKind::Arith(op, a, b) => format!("({} {:?} {})", go(a), op, go(b)),
-                ExprKind::Call { name, args, .. } => format!("{name}({})", args.iter().map(go).collect::<Vec<_>>().join(", ")),
+                ExprKind::Call { name, args, .. } => format!(
+                    "{name}({})",
+                    args.iter().map(go).collect::<Vec<_>>().join(", ")
+                ),
             }
         }
         go(&parse(src).unwrap())
@@ -503,20 +631,32 @@ mod tests {
 
     #[test]
     fn precedence_loosest_first() {
-        assert_eq!(shape("a or b and not c == 1 + 2 * -3"), "(a or (b and (not (c == (1 Add (2 Mul (- 3)))))))");
+        assert_eq!(
+            shape("a or b and not c == 1 + 2 * -3"),
+            "(a or (b and (not (c == (1 Add (2 Mul (- 3)))))))"
+        );
     }
 
     #[test]
     fn membership_and_negated_membership() {
-        assert_eq!(shape(r#"level not in ["a", 'b']"#), r#"(level not in ["a", "b"])"#);
+        assert_eq!(
+            shape(r#"level not in ["a", 'b']"#),
+            r#"(level not in ["a", "b"])"#
+        );
         assert_eq!(shape("x in params.allowed"), "(x in params.allowed)");
     }
 
     #[test]
     fn calls_paths_and_literals() {
-        assert_eq!(shape(r#"count(staff, employment == "full_time") >= params.min"#), r#"(count(staff, (employment == "full_time")) >= params.min)"#);
+        assert_eq!(
+            shape(r#"count(staff, employment == "full_time") >= params.min"#),
+            r#"(count(staff, (employment == "full_time")) >= params.min)"#
+        );
         assert_eq!(shape(r#"date("2024-01-01")"#), r#"date("2024-01-01")"#);
-        assert_eq!(shape("0.5 * premises.area_m2"), "(0.5 Mul premises.area_m2)");
+        assert_eq!(
+            shape("0.5 * premises.area_m2"),
+            "(0.5 Mul premises.area_m2)"
+        );
         assert_eq!(shape(r#""a\"b\u4e2d""#), r#""a\"b中""#);
     }
 
@@ -530,8 +670,16 @@ mod tests {
     #[test]
     fn errors_point_at_the_token() {
         assert_eq!(parse("a = 1").unwrap_err().span, 2..3);
-        assert_eq!(parse("count(staff").unwrap_err().message, "expected `)` or `,` at the end");
-        assert!(parse("a b").unwrap_err().message.contains("after the expression"));
+        assert_eq!(
+            parse("count(staff").unwrap_err().message,
+            "expected `)` or `,` at the end"
+        );
+        assert!(
+            parse("a b")
+                .unwrap_err()
+                .message
+                .contains("after the expression")
+        );
         assert!(parse("'abc").is_err());
         assert!(parse("").is_err());
     }

@@ -19,14 +19,36 @@ use crate::value::Value;
 use crate::yaml::{Node, NodeKind, scalar_offset};
 
 const INDICATOR_KEYS: &[&str] = &[
-    "id", "title", "description", "clause", "points", "method", "when", "let", "check", "items", "deduct", "add", "for_each", "where",
-    "measure", "target", "linear", "tiers", "veto", "bonus", "message", "remediation", "evidence", "notes", "tags",
+    "id",
+    "title",
+    "description",
+    "clause",
+    "points",
+    "method",
+    "when",
+    "let",
+    "check",
+    "items",
+    "deduct",
+    "add",
+    "for_each",
+    "where",
+    "measure",
+    "target",
+    "linear",
+    "tiers",
+    "veto",
+    "bonus",
+    "message",
+    "remediation",
+    "evidence",
+    "notes",
+    "tags",
 ];
 const SECTION_KEYS: &[&str] = &["id", "title", "description", "points", "indicators"];
 const GRADE_KEYS: &[&str] = &["id", "label", "min_score", "min_section_ratio"];
 const PARAM_KEYS: &[&str] = &["value", "unit", "basis", "source", "description"];
 const METHODS: &[&str] = &["document", "site", "interview", "survey"];
-const TOLERANCE: f64 = 1e-9;
 
 /// Context for reading one indicator: compiles its expressions against the schema.
 pub(crate) struct IndCx<'a> {
@@ -44,7 +66,10 @@ pub(crate) struct IndCx<'a> {
 
 impl IndCx<'_> {
     pub(crate) fn reader(&mut self) -> Reader<'_> {
-        Reader { files: self.files, diags: self.diags }
+        Reader {
+            files: self.files,
+            diags: self.diags,
+        }
     }
     pub(crate) fn error(&mut self, code: Code, node: &Node, msg: impl Into<String>) {
         self.reader().err(code, node, msg);
@@ -55,7 +80,12 @@ impl IndCx<'_> {
     }
 
     /// Compiles the expression under `key` of `parent`.
-    fn compile(&mut self, parent: &Node, key: &str, want: Want) -> Option<(crate::expr::check::Typed, String)> {
+    fn compile(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        want: Want,
+    ) -> Option<(crate::expr::check::Typed, String)> {
         let node = parent.get(key)?;
         let src = match &node.kind {
             NodeKind::Str(s) => s.clone(),
@@ -63,7 +93,11 @@ impl IndCx<'_> {
             NodeKind::Float(f) => f.to_string(),
             NodeKind::Bool(b) => b.to_string(),
             _ => {
-                self.error(Code::InvalidValue, node, format!("`{key}` must be an expression, found {}", node.type_name()));
+                self.error(
+                    Code::InvalidValue,
+                    node,
+                    format!("`{key}` must be an expression, found {}", node.type_name()),
+                );
                 return None;
             }
         };
@@ -93,7 +127,15 @@ impl IndCx<'_> {
         if failed { None } else { Some((typed, src)) }
     }
 
-    fn expr_diag(&self, node: &Node, src: &str, code: Code, msg: String, span: std::ops::Range<usize>, help: Option<String>) -> Diagnostic {
+    fn expr_diag(
+        &self,
+        node: &Node,
+        src: &str,
+        code: Code,
+        msg: String,
+        span: std::ops::Range<usize>,
+        help: Option<String>,
+    ) -> Diagnostic {
         let mut d = Diagnostic::new(code, msg);
         if let Some(file) = self.files.get(node.file) {
             let start = scalar_offset(&file.text, node, src, span.start);
@@ -107,7 +149,8 @@ impl IndCx<'_> {
     }
 
     pub(crate) fn boolean(&mut self, parent: &Node, key: &str) -> Option<(Ir, String)> {
-        self.compile(parent, key, Want::Bool).map(|(t, s)| (t.ir, s))
+        self.compile(parent, key, Want::Bool)
+            .map(|(t, s)| (t.ir, s))
     }
     pub(crate) fn numeric(&mut self, parent: &Node, key: &str) -> Option<(Ir, String)> {
         self.compile(parent, key, Want::Num).map(|(t, s)| (t.ir, s))
@@ -133,23 +176,44 @@ impl IndCx<'_> {
             return Some(f);
         }
         let Some(s) = node.as_str() else {
-            self.error(Code::InvalidValue, node, format!("{what} must be a number or `params.<name>`"));
+            self.error(
+                Code::InvalidValue,
+                node,
+                format!("{what} must be a number or `params.<name>`"),
+            );
             return None;
         };
         let Some(name) = s.strip_prefix("params.") else {
-            self.error(Code::InvalidValue, node, format!("{what} must be a number or `params.<name>`, found `{s}`"));
+            self.error(
+                Code::InvalidValue,
+                node,
+                format!("{what} must be a number or `params.<name>`, found `{s}`"),
+            );
             return None;
         };
         match self.params.get(name).map(|p| &p.value) {
             Some(Value::Int(i)) => Some(*i as f64),
             Some(Value::Num(n)) => Some(*n),
             Some(_) => {
-                self.error(Code::TypeMismatch, node, format!("param `{name}` is not a number"));
+                self.error(
+                    Code::TypeMismatch,
+                    node,
+                    format!("param `{name}` is not a number"),
+                );
                 None
             }
             None => {
                 let help = did_you_mean(name, self.params.keys().map(String::as_str));
-                let d = Reader { files: self.files, diags: self.diags }.diag_at(Code::UndefinedParam, node.file, node.span, format!("param `{name}` is not defined"));
+                let d = Reader {
+                    files: self.files,
+                    diags: self.diags,
+                }
+                .diag_at(
+                    Code::UndefinedParam,
+                    node.file,
+                    node.span,
+                    format!("param `{name}` is not defined"),
+                );
                 self.diags.push(match help {
                     Some(h) => d.with_help(h),
                     None => d,
@@ -161,13 +225,27 @@ impl IndCx<'_> {
 
     /// `deduct: d` (or `add: d` on a bonus indicator).
     pub(crate) fn per_amount(&mut self, node: &Node) -> Option<f64> {
-        let (want, other) = if self.bonus { ("add", "deduct") } else { ("deduct", "add") };
+        let (want, other) = if self.bonus {
+            ("add", "deduct")
+        } else {
+            ("deduct", "add")
+        };
         if let Some(n) = node.get(other) {
-            self.error(Code::InvalidValue, n, format!("`{other}` is for {} indicators; use `{want}`", if self.bonus { "scored" } else { "bonus" }));
+            self.error(
+                Code::InvalidValue,
+                n,
+                format!(
+                    "`{other}` is for {} indicators; use `{want}`",
+                    if self.bonus { "scored" } else { "bonus" }
+                ),
+            );
             return None;
         }
         let Some(n) = node.get(want) else {
-            self.error_at_id(Code::MissingKey, format!("this scoring form needs `{want}: <points per item>`"));
+            self.error_at_id(
+                Code::MissingKey,
+                format!("this scoring form needs `{want}: <points per item>`"),
+            );
             return None;
         };
         let v = self.amount(n, &format!("`{want}`"))?;
@@ -189,24 +267,53 @@ enum Want {
 
 /// Builds the model. Every problem is collected into `diags`.
 pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option<Model> {
-    let mut r = Reader { files: &files, diags };
+    let mut r = Reader {
+        files: &files,
+        diags,
+    };
     let std = &raw.standard;
     match std.get("chidu") {
         Some(v) if v.as_f64() == Some(1.0) => {}
-        Some(v) => r.err(Code::InvalidValue, v, "unsupported format version; this chidu reads `chidu: 1`"),
-        None => r.err(Code::MissingKey, std, "standard.yaml has no `chidu: 1` format line"),
+        Some(v) => r.err(
+            Code::InvalidValue,
+            v,
+            "unsupported format version; this chidu reads `chidu: 1`",
+        ),
+        None => r.err(
+            Code::MissingKey,
+            std,
+            "standard.yaml has no `chidu: 1` format line",
+        ),
     }
-    let id = r.required(std, "id", "standard.yaml").and_then(|n| r.string(n, "`id`")).unwrap_or_default();
-    let version = std.get("version").and_then(|n| r.string(n, "`version`")).unwrap_or_default();
-    let title = r.required(std, "title", "standard.yaml").and_then(|n| r.text(n, "`title`")).unwrap_or_default();
+    let id = r
+        .required(std, "id", "standard.yaml")
+        .and_then(|n| r.string(n, "`id`"))
+        .unwrap_or_default();
+    let version = std
+        .get("version")
+        .and_then(|n| r.string(n, "`version`"))
+        .unwrap_or_default();
+    let title = r
+        .required(std, "title", "standard.yaml")
+        .and_then(|n| r.text(n, "`title`"))
+        .unwrap_or_default();
     let total_node = r.required(std, "total", "standard.yaml").cloned();
-    let total = total_node.as_ref().and_then(|n| r.number(n, "`total`")).unwrap_or(100.0);
-    let bonus_cap = std.get("bonus_cap").and_then(|n| r.number(n, "`bonus_cap`"));
+    let total = total_node
+        .as_ref()
+        .and_then(|n| r.number(n, "`total`"))
+        .unwrap_or(100.0);
+    let bonus_cap = std
+        .get("bonus_cap")
+        .and_then(|n| r.number(n, "`bonus_cap`"));
     let na_mode = match std.get("not_applicable").map(|n| (n, n.as_str())) {
         None | Some((_, Some("rescale"))) => NaMode::Rescale,
         Some((_, Some("full_marks"))) => NaMode::FullMarks,
         Some((n, _)) => {
-            r.err(Code::InvalidValue, n, "`not_applicable` must be `rescale` or `full_marks`");
+            r.err(
+                Code::InvalidValue,
+                n,
+                "`not_applicable` must be `rescale` or `full_marks`",
+            );
             NaMode::Rescale
         }
     };
@@ -216,7 +323,12 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         let name = r.string(n, "`veto_grade`")?;
         let found = grades.iter().position(|g| g.id == name);
         if found.is_none() {
-            let d = r.diag_at(Code::UnknownGrade, n.file, n.span, format!("`veto_grade` names `{name}`, which is not a grade"));
+            let d = r.diag_at(
+                Code::UnknownGrade,
+                n.file,
+                n.span,
+                format!("`veto_grade` names `{name}`, which is not a grade"),
+            );
             let help = did_you_mean(&name, grades.iter().map(|g| g.id.as_str()));
             r.push(match help {
                 Some(h) => d.with_help(h),
@@ -225,15 +337,20 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         }
         found
     });
-    let schema = RecordSchema::read(&raw.record, &mut r);
-    let Some(schema) = schema else { return None };
+    let schema = RecordSchema::read(&raw.record, &mut r)?;
     let mut used = Used::for_schema(&schema);
-    for name in std::iter::once(&schema.id_field).chain(schema.name_field.iter()).chain(schema.group_fields.iter()) {
+    for name in std::iter::once(&schema.id_field)
+        .chain(schema.name_field.iter())
+        .chain(schema.group_fields.iter())
+    {
         if let Some((slot, _)) = schema.root().field(name) {
             used.mark(crate::schema::ROOT, slot);
         }
     }
-    let param_values: IndexMap<String, ParamValue> = params.iter().map(|(k, p)| (k.clone(), p.value.clone())).collect();
+    let param_values: IndexMap<String, ParamValue> = params
+        .iter()
+        .map(|(k, p)| (k.clone(), p.value.clone()))
+        .collect();
 
     let mut sections = Vec::new();
     let mut indicators = Vec::new();
@@ -241,26 +358,51 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
     let mut section_points_nodes = Vec::new();
     let mut incomplete = Vec::new();
     for snode in &raw.sections {
-        let mut r = Reader { files: &files, diags };
+        let mut r = Reader {
+            files: &files,
+            diags,
+        };
         if r.map(snode, "a section file", SECTION_KEYS).is_none() {
             continue;
         }
         let sid_node = r.required(snode, "id", "section").cloned();
-        let sid = sid_node.as_ref().and_then(|n| r.string(n, "section `id`")).unwrap_or_default();
+        let sid = sid_node
+            .as_ref()
+            .and_then(|n| r.string(n, "section `id`"))
+            .unwrap_or_default();
         if let Some(n) = &sid_node
             && seen_ids.insert(sid.clone(), ()).is_some()
         {
             r.err(Code::DuplicateId, n, format!("id `{sid}` is used twice"));
         }
-        let stitle = r.required(snode, "title", "section").and_then(|n| r.text(n, "`title`")).unwrap_or_default();
+        let stitle = r
+            .required(snode, "title", "section")
+            .and_then(|n| r.text(n, "`title`"))
+            .unwrap_or_default();
         let points_node = r.required(snode, "points", "section").cloned();
-        let spoints = points_node.as_ref().and_then(|n| r.number(n, "`points`")).unwrap_or(0.0);
+        let spoints = points_node
+            .as_ref()
+            .and_then(|n| r.number(n, "`points`"))
+            .unwrap_or(0.0);
         let section_index = sections.len();
         let mut members = Vec::new();
         let mut section_incomplete = false;
-        let list = snode.get("indicators").and_then(Node::as_seq).unwrap_or(&[]);
+        let list = snode
+            .get("indicators")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
         for inode in list {
-            match read_indicator(inode, section_index, &files, diags, &schema, &param_values, &params, &mut used, &mut seen_ids) {
+            match read_indicator(
+                inode,
+                section_index,
+                &files,
+                diags,
+                &schema,
+                &param_values,
+                &params,
+                &mut used,
+                &mut seen_ids,
+            ) {
                 Some(ind) => {
                     members.push(indicators.len());
                     indicators.push(ind);
@@ -269,16 +411,30 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
                 None => section_incomplete = true,
             }
         }
-        sections.push(Section { id: sid, title: stitle, points: spoints, indicators: members });
+        sections.push(Section {
+            id: sid,
+            title: stitle,
+            points: spoints,
+            indicators: members,
+        });
         section_points_nodes.push(points_node);
         incomplete.push(section_incomplete);
     }
 
     // Pack-level lint: point sums and totals (skipped when an indicator already failed).
-    let mut r = Reader { files: &files, diags };
+    let mut r = Reader {
+        files: &files,
+        diags,
+    };
     let mut sum_sections = 0.0;
     for ((s, pnode), skip) in sections.iter().zip(&section_points_nodes).zip(&incomplete) {
-        let sum: f64 = s.indicators.iter().map(|&i| &indicators[i]).filter(|i: &&Indicator| !i.bonus && !i.veto).map(|i| i.points).sum();
+        let sum: f64 = s
+            .indicators
+            .iter()
+            .map(|&i| &indicators[i])
+            .filter(|i: &&Indicator| !i.bonus && !i.veto)
+            .map(|i| i.points)
+            .sum();
         if !skip
             && (sum - s.points).abs() > 1e-6
             && let Some(n) = pnode
@@ -286,7 +442,12 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
             r.err(
                 Code::SectionPointsMismatch,
                 n,
-                format!("section `{}` has {} points, but its indicators sum to {}", s.id, crate::report::fmt_num(s.points), crate::report::fmt_num(sum)),
+                format!(
+                    "section `{}` has {} points, but its indicators sum to {}",
+                    s.id,
+                    crate::report::fmt_num(s.points),
+                    crate::report::fmt_num(sum)
+                ),
             );
         }
         sum_sections += s.points;
@@ -294,9 +455,24 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
     if (sum_sections - total).abs() > 1e-6
         && let Some(n) = &total_node
     {
-        r.err(Code::TotalMismatch, n, format!("`total` is {}, but the sections sum to {}", crate::report::fmt_num(total), crate::report::fmt_num(sum_sections)));
+        r.err(
+            Code::TotalMismatch,
+            n,
+            format!(
+                "`total` is {}, but the sections sum to {}",
+                crate::report::fmt_num(total),
+                crate::report::fmt_num(sum_sections)
+            ),
+        );
     }
-    let aggregates = read_aggregates(std.get("aggregates"), &files, diags, &schema, &param_values, &mut used);
+    let aggregates = read_aggregates(
+        std.get("aggregates"),
+        &files,
+        diags,
+        &schema,
+        &param_values,
+        &mut used,
+    );
     if !diags.is_empty() {
         return None;
     }
@@ -355,7 +531,10 @@ fn param_from_node(node: &Node) -> Option<(Value, Ty)> {
                 ty = Some(t);
                 values.push(v);
             }
-            (Value::List(values.into()), Ty::List(Box::new(ty.unwrap_or(Ty::Str))))
+            (
+                Value::List(values.into()),
+                Ty::List(Box::new(ty.unwrap_or(Ty::Str))),
+            )
         }
         _ => return None,
     })
@@ -365,15 +544,23 @@ fn read_params(node: Option<&Node>, r: &mut Reader) -> IndexMap<String, Param> {
     let mut out = IndexMap::new();
     let Some(node) = node else { return out };
     let Some(entries) = node.as_map() else {
-        r.err(Code::InvalidValue, node, "`params` must be a mapping of name → value");
+        r.err(
+            Code::InvalidValue,
+            node,
+            "`params` must be a mapping of name → value",
+        );
         return out;
     };
     for (k, v) in entries {
         let (value_node, unit, basis, source) = if v.as_map().is_some() {
-            if r.map(v, &format!("param `{}`", k.name), PARAM_KEYS).is_none() {
+            if r.map(v, &format!("param `{}`", k.name), PARAM_KEYS)
+                .is_none()
+            {
                 continue;
             }
-            let Some(value) = r.required(v, "value", &format!("param `{}`", k.name)) else { continue };
+            let Some(value) = r.required(v, "value", &format!("param `{}`", k.name)) else {
+                continue;
+            };
             let unit = v.get("unit").and_then(|n| r.string(n, "`unit`"));
             let basis = v.get("basis").and_then(|n| r.text(n, "`basis`"));
             let source = v.get("source").and_then(|n| r.string(n, "`source`"));
@@ -382,14 +569,34 @@ fn read_params(node: Option<&Node>, r: &mut Reader) -> IndexMap<String, Param> {
             (v.clone(), None, None, None)
         };
         let Some((value, ty)) = param_from_node(&value_node) else {
-            r.err(Code::InvalidValue, &value_node, format!("param `{}` must be a number, string, boolean or a list of one of those", k.name));
+            r.err(
+                Code::InvalidValue,
+                &value_node,
+                format!(
+                    "param `{}` must be a number, string, boolean or a list of one of those",
+                    k.name
+                ),
+            );
             continue;
         };
         let shown = match &value_node.kind {
-            NodeKind::Seq(items) => items.iter().map(|i| crate::report::node_scalar(i)).collect::<Vec<_>>().join(", "),
+            NodeKind::Seq(items) => items
+                .iter()
+                .map(crate::report::node_scalar)
+                .collect::<Vec<_>>()
+                .join(", "),
             _ => crate::report::node_scalar(&value_node),
         };
-        out.insert(k.name.clone(), Param { value: ParamValue { value, ty }, unit, basis, source, shown });
+        out.insert(
+            k.name.clone(),
+            Param {
+                value: ParamValue { value, ty },
+                unit,
+                basis,
+                source,
+                shown,
+            },
+        );
     }
     out
 }
@@ -398,29 +605,62 @@ fn read_grades(node: Option<&Node>, r: &mut Reader) -> Vec<Grade> {
     let mut grades = Vec::new();
     let Some(node) = node else { return grades };
     let Some(items) = node.as_seq() else {
-        r.err(Code::InvalidValue, node, "`grades` must be a list, best first");
+        r.err(
+            Code::InvalidValue,
+            node,
+            "`grades` must be a list, best first",
+        );
         return grades;
     };
     for g in items {
         if r.map(g, "a grade", GRADE_KEYS).is_none() {
             continue;
         }
-        let Some(id) = r.required(g, "id", "a grade").and_then(|n| r.string(n, "grade `id`")) else { continue };
-        let label = g.get("label").and_then(|n| r.text(n, "`label`")).unwrap_or_else(|| Text { zh: id.clone(), en: id.clone() });
+        let Some(id) = r
+            .required(g, "id", "a grade")
+            .and_then(|n| r.string(n, "grade `id`"))
+        else {
+            continue;
+        };
+        let label = g
+            .get("label")
+            .and_then(|n| r.text(n, "`label`"))
+            .unwrap_or_else(|| Text {
+                zh: id.clone(),
+                en: id.clone(),
+            });
         let min_score = g.get("min_score").and_then(|n| r.number(n, "`min_score`"));
-        let min_section_ratio = g.get("min_section_ratio").and_then(|n| r.number(n, "`min_section_ratio`"));
-        grades.push(Grade { id, label, min_score, min_section_ratio });
+        let min_section_ratio = g
+            .get("min_section_ratio")
+            .and_then(|n| r.number(n, "`min_section_ratio`"));
+        grades.push(Grade {
+            id,
+            label,
+            min_score,
+            min_section_ratio,
+        });
     }
     if let (Some(last), Some(last_node)) = (grades.last(), items.last())
         && (last.min_score.is_some() || last.min_section_ratio.is_some())
     {
-        let d = r.diag_at(Code::GradesNoCatchAll, last_node.file, last_node.span, format!("the last grade `{}` has conditions, so some records would get no grade", last.id));
+        let d = r.diag_at(
+            Code::GradesNoCatchAll,
+            last_node.file,
+            last_node.span,
+            format!(
+                "the last grade `{}` has conditions, so some records would get no grade",
+                last.id
+            ),
+        );
         r.push(d.with_help("add a last band without `min_score`/`min_section_ratio`, e.g. {id: fail, label: {zh: 不合格, en: Fail}}"));
     }
     grades
 }
 
-#[allow(clippy::too_many_arguments, reason = "one call site; the borrows are disjoint")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the borrows are disjoint"
+)]
 fn read_indicator(
     node: &Node,
     section: usize,
@@ -437,15 +677,34 @@ fn read_indicator(
     let id_node = r.required(node, "id", "an indicator")?.clone();
     let id = r.string(&id_node, "indicator `id`")?;
     if seen.insert(id.clone(), ()).is_some() {
-        r.err(Code::DuplicateId, &id_node, format!("id `{id}` is used twice"));
+        r.err(
+            Code::DuplicateId,
+            &id_node,
+            format!("id `{id}` is used twice"),
+        );
     }
-    let title = r.required(node, "title", "an indicator").and_then(|n| r.text(n, "`title`")).unwrap_or_default();
-    let description = node.get("description").and_then(|n| r.text(n, "`description`"));
+    let title = r
+        .required(node, "title", "an indicator")
+        .and_then(|n| r.text(n, "`title`"))
+        .unwrap_or_default();
+    let description = node
+        .get("description")
+        .and_then(|n| r.text(n, "`description`"));
     let clause = node.get("clause").and_then(|n| r.string(n, "`clause`"));
-    let veto = node.get("veto").and_then(|n| r.boolean(n, "`veto`")).unwrap_or(false);
-    let bonus = node.get("bonus").and_then(|n| r.boolean(n, "`bonus`")).unwrap_or(false);
+    let veto = node
+        .get("veto")
+        .and_then(|n| r.boolean(n, "`veto`"))
+        .unwrap_or(false);
+    let bonus = node
+        .get("bonus")
+        .and_then(|n| r.boolean(n, "`bonus`"))
+        .unwrap_or(false);
     if veto && bonus {
-        r.err(Code::InvalidValue, &id_node, "an indicator cannot be both `veto` and `bonus`");
+        r.err(
+            Code::InvalidValue,
+            &id_node,
+            "an indicator cannot be both `veto` and `bonus`",
+        );
     }
     let points = match node.get("points") {
         Some(n) => {
@@ -460,44 +719,99 @@ fn read_indicator(
         }
         None if veto => 0.0,
         None => {
-            r.err(Code::MissingKey, &id_node, format!("indicator `{id}` has no `points`"));
+            r.err(
+                Code::MissingKey,
+                &id_node,
+                format!("indicator `{id}` has no `points`"),
+            );
             0.0
         }
     };
     let method = node.get("method").and_then(|n| {
         let m = r.string(n, "`method`")?;
         if !METHODS.contains(&m.as_str()) {
-            let d = r.diag_at(Code::InvalidValue, n.file, n.span, format!("unknown method `{m}`"));
-            r.push(d.with_help(did_you_mean(&m, METHODS.iter().copied()).unwrap_or_else(|| format!("expected one of: {}", METHODS.join(", ")))));
+            let d = r.diag_at(
+                Code::InvalidValue,
+                n.file,
+                n.span,
+                format!("unknown method `{m}`"),
+            );
+            r.push(
+                d.with_help(
+                    did_you_mean(&m, METHODS.iter().copied())
+                        .unwrap_or_else(|| format!("expected one of: {}", METHODS.join(", "))),
+                ),
+            );
         }
         Some(m)
     });
-    let remediation = node.get("remediation").and_then(|n| r.text(n, "`remediation`"));
-    let message_text = node.get("message").and_then(|n| r.text(n, "`message`").map(|t| (t, n.clone())));
-    let mut cx = IndCx { files, diags, schema, params: param_values, used, lets: Vec::new(), items: Vec::new(), id_node: id_node.clone(), points, bonus };
-    let when = if node.get("when").is_some() { cx.boolean(node, "when") } else { None };
+    let remediation = node
+        .get("remediation")
+        .and_then(|n| r.text(n, "`remediation`"));
+    let message_text = node
+        .get("message")
+        .and_then(|n| r.text(n, "`message`").map(|t| (t, n.clone())));
+    let mut cx = IndCx {
+        files,
+        diags,
+        schema,
+        params: param_values,
+        used,
+        lets: Vec::new(),
+        items: Vec::new(),
+        id_node: id_node.clone(),
+        points,
+        bonus,
+    };
+    let when = if node.get("when").is_some() {
+        cx.boolean(node, "when")
+    } else {
+        None
+    };
     let mut lets = Vec::new();
     if let Some(let_node) = node.get("let") {
         match let_node.as_map() {
             Some(entries) => {
                 for (k, _) in entries {
                     if schema.root().field(&k.name).is_some() {
-                        let d = cx.reader().diag_at(Code::InvalidValue, k.file, k.span, format!("`let` name `{}` shadows a record field", k.name));
+                        let d = cx.reader().diag_at(
+                            Code::InvalidValue,
+                            k.file,
+                            k.span,
+                            format!("`let` name `{}` shadows a record field", k.name),
+                        );
                         cx.diags.push(d);
                         continue;
                     }
-                    let Some((typed, src)) = cx.compile(let_node, &k.name, Want::Any) else { continue };
-                    let def = LetDef { name: k.name.clone(), ty: typed.ty.clone(), pii: typed.pii == Some(true) };
+                    let Some((typed, src)) = cx.compile(let_node, &k.name, Want::Any) else {
+                        continue;
+                    };
+                    let def = LetDef {
+                        name: k.name.clone(),
+                        ty: typed.ty.clone(),
+                        pii: typed.pii == Some(true),
+                    };
                     cx.lets.push(def.clone());
-                    lets.push(LetC { def, ir: typed.ir, src });
+                    lets.push(LetC {
+                        def,
+                        ir: typed.ir,
+                        src,
+                    });
                 }
             }
-            None => cx.error(Code::InvalidValue, let_node, "`let` must map names to expressions"),
+            None => cx.error(
+                Code::InvalidValue,
+                let_node,
+                "`let` must map names to expressions",
+            ),
         }
     }
     let form = forms::read(node, &mut cx);
     if veto && !matches!(form, Some(forms::Form::AllOrNothing(_)) | None) {
-        cx.error_at_id(Code::InvalidValue, "a veto indicator is scored by `check` only".to_owned());
+        cx.error_at_id(
+            Code::InvalidValue,
+            "a veto indicator is scored by `check` only".to_owned(),
+        );
     }
     let comparison_pii = comparison_is_pii(node, &mut cx);
     let let_names: Vec<String> = cx.lets.iter().map(|l| l.name.clone()).collect();
@@ -523,23 +837,39 @@ fn read_indicator(
 }
 
 fn comparison_is_pii(node: &Node, cx: &mut IndCx) -> bool {
-    let Some(src) = node.get("check").and_then(Node::as_str) else { return false };
+    let Some(src) = node.get("check").and_then(Node::as_str) else {
+        return false;
+    };
     if node.get("for_each").is_some() {
         return false;
     }
-    let Ok(ast) = syntax::parse(src) else { return false };
+    let Ok(ast) = syntax::parse(src) else {
+        return false;
+    };
     let mut scratch = Used::default();
     let mut checker = Checker::new(cx.schema, cx.params, &cx.lets, &mut scratch);
     checker.expr(&ast).pii == Some(true)
 }
 
-fn template(text: &Text, node: &Node, lets: &[String], params: &IndexMap<String, Param>, cx: &mut IndCx) -> Option<Template> {
+fn template(
+    text: &Text,
+    node: &Node,
+    lets: &[String],
+    params: &IndexMap<String, Param>,
+    cx: &mut IndCx,
+) -> Option<Template> {
     let zh = pieces(&text.zh, node, lets, params, cx);
     let en = pieces(&text.en, node, lets, params, cx);
     Some(Template { zh: zh?, en: en? })
 }
 
-fn pieces(s: &str, node: &Node, lets: &[String], params: &IndexMap<String, Param>, cx: &mut IndCx) -> Option<Vec<Piece>> {
+fn pieces(
+    s: &str,
+    node: &Node,
+    lets: &[String],
+    params: &IndexMap<String, Param>,
+    cx: &mut IndCx,
+) -> Option<Vec<Piece>> {
     let mut out = Vec::new();
     let mut rest = s;
     let mut ok = true;
@@ -572,10 +902,23 @@ fn pieces(s: &str, node: &Node, lets: &[String], params: &IndexMap<String, Param
                 let mut candidates: Vec<String> = lets.to_vec();
                 candidates.extend(params.keys().map(|k| format!("params.{k}")));
                 let help = did_you_mean(name, candidates.iter().map(String::as_str));
-                let mut d = Diagnostic::new(Code::UnknownPlaceholder, format!("message placeholder `{{{name}}}` names no `let` value or param"));
+                let mut d = Diagnostic::new(
+                    Code::UnknownPlaceholder,
+                    format!("message placeholder `{{{name}}}` names no `let` value or param"),
+                );
                 if let Some(f) = cx.files.get(node.file) {
-                    let offset = f.text.get(node.span.offset..).and_then(|t| t.find(&format!("{{{name}"))).map_or(node.span.offset, |i| node.span.offset + i);
-                    d = d.at(f, crate::diag::Span { offset, len: name.len() + 2 });
+                    let offset = f
+                        .text
+                        .get(node.span.offset..)
+                        .and_then(|t| t.find(&format!("{{{name}")))
+                        .map_or(node.span.offset, |i| node.span.offset + i);
+                    d = d.at(
+                        f,
+                        crate::diag::Span {
+                            offset,
+                            len: name.len() + 2,
+                        },
+                    );
                 }
                 cx.diags.push(match help {
                     Some(h) => d.with_help(h),
@@ -603,38 +946,79 @@ fn read_aggregates(
     let Some(node) = node else { return out };
     let mut r = Reader { files, diags };
     let Some(entries) = node.as_map() else {
-        r.err(Code::InvalidValue, node, "`aggregates` must map names to {label, agg, of}");
+        r.err(
+            Code::InvalidValue,
+            node,
+            "`aggregates` must map names to {label, agg, of}",
+        );
         return out;
     };
     for (k, v) in entries {
         let mut r = Reader { files, diags };
-        if r.map(v, &format!("aggregate `{}`", k.name), &["label", "agg", "of"]).is_none() {
+        if r.map(
+            v,
+            &format!("aggregate `{}`", k.name),
+            &["label", "agg", "of"],
+        )
+        .is_none()
+        {
             continue;
         }
-        let label = v.get("label").and_then(|n| r.text(n, "`label`")).unwrap_or_else(|| Text { zh: k.name.clone(), en: k.name.clone() });
-        let Some(agg_node) = r.required(v, "agg", &format!("aggregate `{}`", k.name)) else { continue };
+        let label = v
+            .get("label")
+            .and_then(|n| r.text(n, "`label`"))
+            .unwrap_or_else(|| Text {
+                zh: k.name.clone(),
+                en: k.name.clone(),
+            });
+        let Some(agg_node) = r.required(v, "agg", &format!("aggregate `{}`", k.name)) else {
+            continue;
+        };
         let kind = match agg_node.as_str() {
             Some("ratio") => AggregateKind::Ratio,
             Some("sum") => AggregateKind::Sum,
             Some("mean") => AggregateKind::Mean,
             Some("count") => AggregateKind::Count,
             _ => {
-                r.err(Code::InvalidValue, agg_node, "`agg` must be one of ratio, sum, mean, count");
+                r.err(
+                    Code::InvalidValue,
+                    agg_node,
+                    "`agg` must be one of ratio, sum, mean, count",
+                );
                 continue;
             }
         };
-        let want = if kind == AggregateKind::Ratio || kind == AggregateKind::Count { Want::Bool } else { Want::Num };
-        let mut cx = IndCx { files, diags, schema, params, used, lets: Vec::new(), items: Vec::new(), id_node: agg_node.clone(), points: 0.0, bonus: false };
-        let of = if v.get("of").is_some() { cx.compile(v, "of", want).map(|(t, _)| t.ir) } else { None };
+        let want = if kind == AggregateKind::Ratio || kind == AggregateKind::Count {
+            Want::Bool
+        } else {
+            Want::Num
+        };
+        let mut cx = IndCx {
+            files,
+            diags,
+            schema,
+            params,
+            used,
+            lets: Vec::new(),
+            items: Vec::new(),
+            id_node: agg_node.clone(),
+            points: 0.0,
+            bonus: false,
+        };
+        let of = if v.get("of").is_some() {
+            cx.compile(v, "of", want).map(|(t, _)| t.ir)
+        } else {
+            None
+        };
         if of.is_none() && kind != AggregateKind::Count {
             continue;
         }
-        out.push(AggregateDef { id: k.name.clone(), label, kind, of });
+        out.push(AggregateDef {
+            id: k.name.clone(),
+            label,
+            kind,
+            of,
+        });
     }
     out
-}
-
-/// Statuses compare with this tolerance.
-pub(crate) const fn tolerance() -> f64 {
-    TOLERANCE
 }

@@ -49,7 +49,13 @@ pub(crate) struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    pub(crate) fn diag_at(&self, code: Code, file: u32, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag_at(
+        &self,
+        code: Code,
+        file: u32,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let d = Diagnostic::new(code, message);
         match self.files.get(file) {
             Some(f) if span != Span::default() => d.at(f, span),
@@ -70,14 +76,28 @@ impl Reader<'_> {
     }
 
     /// The entries of a mapping, reporting keys outside `allowed`.
-    pub(crate) fn map<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<&'n [(Key, Node)]> {
+    pub(crate) fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<&'n [(Key, Node)]> {
         let Some(entries) = node.as_map() else {
-            self.err(Code::InvalidValue, node, format!("{what} must be a mapping, found {}", node.type_name()));
+            self.err(
+                Code::InvalidValue,
+                node,
+                format!("{what} must be a mapping, found {}", node.type_name()),
+            );
             return None;
         };
         for (k, _) in entries {
             if !allowed.contains(&k.name.as_str()) {
-                let mut d = self.diag_at(Code::UnknownKey, k.file, k.span, format!("unknown key `{}` in {what}", k.name));
+                let mut d = self.diag_at(
+                    Code::UnknownKey,
+                    k.file,
+                    k.span,
+                    format!("unknown key `{}` in {what}", k.name),
+                );
                 d = match did_you_mean(&k.name, allowed.iter().copied()) {
                     Some(h) => d.with_help(h),
                     None => d.with_help(format!("expected one of: {}", allowed.join(", "))),
@@ -88,7 +108,12 @@ impl Reader<'_> {
         Some(entries)
     }
 
-    pub(crate) fn required<'n>(&mut self, parent: &'n Node, key: &str, what: &str) -> Option<&'n Node> {
+    pub(crate) fn required<'n>(
+        &mut self,
+        parent: &'n Node,
+        key: &str,
+        what: &str,
+    ) -> Option<&'n Node> {
         let found = parent.get(key);
         if found.is_none() {
             self.err(Code::MissingKey, parent, format!("{what} has no `{key}`"));
@@ -102,7 +127,11 @@ impl Reader<'_> {
             NodeKind::Int(i) => Some(i.to_string()),
             NodeKind::Float(f) => Some(f.to_string()),
             _ => {
-                self.err(Code::InvalidValue, node, format!("{what} must be a string, found {}", node.type_name()));
+                self.err(
+                    Code::InvalidValue,
+                    node,
+                    format!("{what} must be a string, found {}", node.type_name()),
+                );
                 None
             }
         }
@@ -112,7 +141,11 @@ impl Reader<'_> {
         match node.as_f64() {
             Some(f) if f.is_finite() => Some(f),
             _ => {
-                self.err(Code::InvalidValue, node, format!("{what} must be a number, found {}", node.type_name()));
+                self.err(
+                    Code::InvalidValue,
+                    node,
+                    format!("{what} must be a number, found {}", node.type_name()),
+                );
                 None
             }
         }
@@ -122,7 +155,11 @@ impl Reader<'_> {
         match node.kind {
             NodeKind::Bool(b) => Some(b),
             _ => {
-                self.err(Code::InvalidValue, node, format!("{what} must be true or false, found {}", node.type_name()));
+                self.err(
+                    Code::InvalidValue,
+                    node,
+                    format!("{what} must be true or false, found {}", node.type_name()),
+                );
                 None
             }
         }
@@ -130,7 +167,10 @@ impl Reader<'_> {
 
     pub(crate) fn text(&mut self, node: &Node, what: &str) -> Option<Text> {
         match &node.kind {
-            NodeKind::Str(s) => Some(Text { zh: s.clone(), en: s.clone() }),
+            NodeKind::Str(s) => Some(Text {
+                zh: s.clone(),
+                en: s.clone(),
+            }),
             NodeKind::Map(_) => {
                 let entries = self.map(node, what, &["zh", "en"])?;
                 let mut t = Text::default();
@@ -145,7 +185,14 @@ impl Reader<'_> {
                 Some(t)
             }
             _ => {
-                self.err(Code::InvalidValue, node, format!("{what} must be text or {{zh, en}}, found {}", node.type_name()));
+                self.err(
+                    Code::InvalidValue,
+                    node,
+                    format!(
+                        "{what} must be text or {{zh, en}}, found {}",
+                        node.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -153,9 +200,16 @@ impl Reader<'_> {
 
     pub(crate) fn string_list(&mut self, node: &Node, what: &str) -> Vec<(String, Node)> {
         let Some(items) = node.as_seq() else {
-            self.err(Code::InvalidValue, node, format!("{what} must be a list, found {}", node.type_name()));
+            self.err(
+                Code::InvalidValue,
+                node,
+                format!("{what} must be a list, found {}", node.type_name()),
+            );
             return Vec::new();
         };
-        items.iter().filter_map(|n| self.string(n, what).map(|s| (s, n.clone()))).collect()
+        items
+            .iter()
+            .filter_map(|n| self.string(n, what).map(|s| (s, n.clone())))
+            .collect()
     }
 }

@@ -42,7 +42,11 @@ pub(crate) fn normalize(path: &str) -> String {
         }
     }
     let joined = parts.join("/");
-    if absolute { format!("/{joined}") } else { joined }
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 pub(crate) fn join(dir: &str, rel: &str) -> String {
@@ -60,7 +64,10 @@ impl Files {
                 let p = PathBuf::from(path);
                 read_limited(&p)
             }
-            Files::Memory(map) => map.get(&normalize(path)).cloned().ok_or_else(|| "no such file".to_owned()),
+            Files::Memory(map) => map
+                .get(&normalize(path))
+                .cloned()
+                .ok_or_else(|| "no such file".to_owned()),
             Files::Builtin => BUILTIN_FILES
                 .iter()
                 .find(|(p, _)| *p == normalize(path))
@@ -68,34 +75,6 @@ impl Files {
                 .ok_or_else(|| "no such built-in file".to_owned()),
         }
     }
-
-    /// Files in `dir` (one level) whose names end in `.yaml`/`.yml`, sorted.
-    pub(crate) fn list_yaml(&self, dir: &str) -> Vec<String> {
-        let mut out: Vec<String> = match self {
-            Files::Dir => std::fs::read_dir(dir)
-                .map(|rd| {
-                    rd.filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Files::Memory(map) => list_in(map.keys().map(String::as_str), dir),
-            Files::Builtin => list_in(BUILTIN_FILES.iter().map(|(p, _)| *p), dir),
-        };
-        out.sort();
-        out
-    }
-}
-
-fn list_in<'a>(paths: impl Iterator<Item = &'a str>, dir: &str) -> Vec<String> {
-    let prefix = if dir.is_empty() { String::new() } else { format!("{}/", normalize(dir)) };
-    paths
-        .filter(|p| p.starts_with(&prefix) && !p[prefix.len()..].contains('/'))
-        .filter(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Largest single file read from disk.
@@ -104,18 +83,29 @@ pub(crate) const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 pub(crate) fn read_limited(p: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(p).map_err(|e| e.to_string())?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()));
+        return Err(format!(
+            "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+            meta.len()
+        ));
     }
     let bytes = std::fs::read(p).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
 /// Text of a built-in file such as `taicang/examples/strong.yaml`.
 pub fn builtin_file(path: &str) -> Option<&'static str> {
-    BUILTIN_FILES.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
+    BUILTIN_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| *t)
 }
 
 /// Paths of every built-in file under `prefix`.
 pub fn builtin_files_under(prefix: &str) -> Vec<&'static str> {
-    BUILTIN_FILES.iter().map(|(p, _)| *p).filter(|p| p.starts_with(prefix)).collect()
+    BUILTIN_FILES
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| p.starts_with(prefix))
+        .collect()
 }

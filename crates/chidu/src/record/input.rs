@@ -55,9 +55,15 @@ pub struct InputError {
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "jsonl", "csv"];
 
 /// Reads every record under `path` (a file or a directory, read in sorted path order).
-pub fn read_path(path: &Path, standard: Option<&crate::Standard>) -> Result<Vec<RawRecord>, InputError> {
+pub fn read_path(
+    path: &Path,
+    standard: Option<&crate::Standard>,
+) -> Result<Vec<RawRecord>, InputError> {
     let model = standard.map(crate::Standard::model);
-    let err = |m: String| InputError { path: path.display().to_string(), message: m };
+    let err = |m: String| InputError {
+        path: path.display().to_string(),
+        message: m,
+    };
     let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
     if meta.is_dir() {
         let mut files = Vec::new();
@@ -80,7 +86,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let p = entry?.path();
         if p.is_dir() {
             collect(&p, out)?;
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e)) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e))
+        {
             out.push(p);
         }
     }
@@ -89,8 +99,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// `stations.staff.csv` next to `stations.csv` is a list sidecar, not a records file.
 fn is_sidecar(p: &Path) -> bool {
-    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
-    let Some(stem) = name.strip_suffix(".csv") else { return false };
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let Some(stem) = name.strip_suffix(".csv") else {
+        return false;
+    };
     match stem.rsplit_once('.') {
         Some((base, _)) => p.with_file_name(format!("{base}.csv")).exists(),
         None => false,
@@ -98,16 +112,28 @@ fn is_sidecar(p: &Path) -> bool {
 }
 
 /// Reads one file by its extension (CSV cells are typed by the standard's record schema).
-pub fn read_file(path: &Path, standard: Option<&crate::Standard>) -> Result<Vec<RawRecord>, InputError> {
+pub fn read_file(
+    path: &Path,
+    standard: Option<&crate::Standard>,
+) -> Result<Vec<RawRecord>, InputError> {
     read_file_with(path, standard.map(crate::Standard::model))
 }
 
 fn read_file_with(path: &Path, model: Option<&Model>) -> Result<Vec<RawRecord>, InputError> {
     let display = path.display().to_string();
-    let err = |m: String| InputError { path: display.clone(), message: m };
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let err = |m: String| InputError {
+        path: display.clone(),
+        message: m,
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !EXTENSIONS.contains(&ext.as_str()) {
-        return Err(err(format!("unsupported file type `.{ext}` (expected .yaml, .yml, .json, .jsonl or .csv)")));
+        return Err(err(format!(
+            "unsupported file type `.{ext}` (expected .yaml, .yml, .json, .jsonl or .csv)"
+        )));
     }
     let text = crate::pack::source::read_limited(path).map_err(err)?;
     Ok(match ext.as_str() {
@@ -123,7 +149,10 @@ pub fn read_jsonl(text: &str, origin: &str) -> Vec<RawRecord> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| RawRecord { origin: format!("{origin}:{}", i + 1), data: RawData::Json(l.as_bytes().to_vec()) })
+        .map(|(i, l)| RawRecord {
+            origin: format!("{origin}:{}", i + 1),
+            data: RawData::Json(l.as_bytes().to_vec()),
+        })
         .collect()
 }
 
@@ -131,36 +160,80 @@ pub fn read_jsonl(text: &str, origin: &str) -> Vec<RawRecord> {
 pub fn read_json(text: &str, origin: &str) -> Vec<RawRecord> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
-        return vec![RawRecord { origin: origin.to_owned(), data: RawData::Json(trimmed.as_bytes().to_vec()) }];
+        return vec![RawRecord {
+            origin: origin.to_owned(),
+            data: RawData::Json(trimmed.as_bytes().to_vec()),
+        }];
     }
     match serde_json::from_str::<J>(trimmed) {
-        Ok(J::Array(items)) => items.into_iter().enumerate().map(|(i, v)| RawRecord { origin: format!("{origin}[{i}]"), data: RawData::Value(v) }).collect(),
-        Ok(_) => vec![RawRecord { origin: origin.to_owned(), data: RawData::Unreadable("a records file holds one mapping or a list of mappings".into()) }],
-        Err(e) => vec![RawRecord { origin: origin.to_owned(), data: RawData::Unreadable(format!("invalid JSON: {e}")) }],
+        Ok(J::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| RawRecord {
+                origin: format!("{origin}[{i}]"),
+                data: RawData::Value(v),
+            })
+            .collect(),
+        Ok(_) => vec![RawRecord {
+            origin: origin.to_owned(),
+            data: RawData::Unreadable(
+                "a records file holds one mapping or a list of mappings".into(),
+            ),
+        }],
+        Err(e) => vec![RawRecord {
+            origin: origin.to_owned(),
+            data: RawData::Unreadable(format!("invalid JSON: {e}")),
+        }],
     }
 }
 
 /// A YAML file: one mapping, or a list of mappings.
 pub fn read_yaml(text: &str, origin: &str) -> Vec<RawRecord> {
-    let file = SourceFile { name: origin.to_owned(), text: Arc::from(text) };
+    let file = SourceFile {
+        name: origin.to_owned(),
+        text: Arc::from(text),
+    };
     match yaml::parse(&file, 0) {
         Ok(node) => match node.as_seq() {
-            Some(items) => items.iter().enumerate().map(|(i, n)| RawRecord { origin: format!("{origin}[{i}]"), data: RawData::Value(n.to_json()) }).collect(),
-            None => vec![RawRecord { origin: origin.to_owned(), data: RawData::Value(node.to_json()) }],
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| RawRecord {
+                    origin: format!("{origin}[{i}]"),
+                    data: RawData::Value(n.to_json()),
+                })
+                .collect(),
+            None => vec![RawRecord {
+                origin: origin.to_owned(),
+                data: RawData::Value(node.to_json()),
+            }],
         },
         Err(d) => {
-            let at = d.line_col().map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
-            vec![RawRecord { origin: format!("{origin}{at}"), data: RawData::Unreadable(format!("invalid YAML: {}", d.message)) }]
+            let at = d
+                .line_col()
+                .map(|(l, c)| format!(":{l}:{c}"))
+                .unwrap_or_default();
+            vec![RawRecord {
+                origin: format!("{origin}{at}"),
+                data: RawData::Unreadable(format!("invalid YAML: {}", d.message)),
+            }]
         }
     }
 }
 
 /// CSV: nested object fields are dotted column names; list fields come from sidecar files
 /// `<stem>.<list>.csv` joined on the id column. An empty cell is absent.
-pub(crate) fn read_csv(text: &str, origin: &str, path: &Path, model: Option<&Model>) -> Result<Vec<RawRecord>, String> {
-    let id_field = model.map_or("id", |m| m.schema.id_field.as_str()).to_owned();
+pub(crate) fn read_csv(
+    text: &str,
+    origin: &str,
+    path: &Path,
+    model: Option<&Model>,
+) -> Result<Vec<RawRecord>, String> {
+    let id_field = model
+        .map_or("id", |m| m.schema.id_field.as_str())
+        .to_owned();
     let rows = csv_rows(text).map_err(|e| format!("invalid CSV: {e}"))?;
-    let mut records: Vec<(String, Result<Map<String, J>, String>)> = Vec::new();
+    let mut records: Vec<(String, CsvRecord)> = Vec::new();
     for (line, row) in rows {
         let mut obj = Map::new();
         let mut error = None;
@@ -184,13 +257,20 @@ pub(crate) fn read_csv(text: &str, origin: &str, path: &Path, model: Option<&Mod
         let mut sidecars: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();
-        sidecars.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".csv") && n.len() > prefix.len() + 4));
+        sidecars.retain(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with(&prefix) && n.ends_with(".csv") && n.len() > prefix.len() + 4
+            })
+        });
         sidecars.sort();
         for side in sidecars {
-            let Some(name) = side.file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(name) = side.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
             let list = name[prefix.len()..name.len() - 4].to_owned();
             let text = crate::pack::source::read_limited(&side)?;
-            let rows = csv_rows(&text).map_err(|e| format!("{}: invalid CSV: {e}", side.display()))?;
+            let rows =
+                csv_rows(&text).map_err(|e| format!("{}: invalid CSV: {e}", side.display()))?;
             for (line, row) in rows {
                 let mut item = Map::new();
                 let mut owner = None;
@@ -207,15 +287,32 @@ pub(crate) fn read_csv(text: &str, origin: &str, path: &Path, model: Option<&Mod
                     match convert_item_cell(model, &segs, &cell) {
                         Ok(v) => insert_path(&mut item, &segs[1..], v),
                         Err(e) => {
-                            if let Some(rec) = records.iter_mut().find(|(_, r)| r.as_ref().ok().and_then(|o| o.get(&id_field)).and_then(cell_text).as_deref() == owner.as_deref()) {
-                                rec.1 = Err(format!("{}:{line}: column `{col}`: {e}", side.display()));
+                            if let Some(rec) = records.iter_mut().find(|(_, r)| {
+                                r.as_ref()
+                                    .ok()
+                                    .and_then(|o| o.get(&id_field))
+                                    .and_then(cell_text)
+                                    .as_deref()
+                                    == owner.as_deref()
+                            }) {
+                                rec.1 =
+                                    Err(format!("{}:{line}: column `{col}`: {e}", side.display()));
                             }
                         }
                     }
                 }
                 let Some(owner) = owner else { continue };
-                if let Some((_, Ok(obj))) = records.iter_mut().find(|(_, r)| r.as_ref().ok().and_then(|o| o.get(&id_field)).and_then(cell_text).as_deref() == Some(owner.as_str())) {
-                    let entry = obj.entry(list.clone()).or_insert_with(|| J::Array(Vec::new()));
+                if let Some((_, Ok(obj))) = records.iter_mut().find(|(_, r)| {
+                    r.as_ref()
+                        .ok()
+                        .and_then(|o| o.get(&id_field))
+                        .and_then(cell_text)
+                        .as_deref()
+                        == Some(owner.as_str())
+                }) {
+                    let entry = obj
+                        .entry(list.clone())
+                        .or_insert_with(|| J::Array(Vec::new()));
                     if let J::Array(a) = entry {
                         a.push(J::Object(item));
                     }
@@ -244,16 +341,27 @@ fn cell_text(v: &J) -> Option<String> {
 }
 
 type Row = Vec<(String, String)>;
+/// A CSV record as a JSON object, or why its row cannot be read.
+type CsvRecord = Result<Map<String, J>, String>;
 
 fn csv_rows(text: &str) -> Result<Vec<(u64, Row)>, csv::Error> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.trim().to_owned()).collect();
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec?;
         let line = rec.position().map_or(0, |p| p.line());
-        out.push((line, headers.iter().cloned().zip(rec.iter().map(|c| c.trim().to_owned())).collect()));
+        out.push((
+            line,
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(|c| c.trim().to_owned()))
+                .collect(),
+        ));
     }
     Ok(out)
 }
@@ -265,7 +373,9 @@ fn insert_path(obj: &mut Map<String, J>, segs: &[&str], v: J) {
             obj.insert((*last).to_owned(), v);
         }
         [first, rest @ ..] => {
-            let entry = obj.entry((*first).to_owned()).or_insert_with(|| J::Object(Map::new()));
+            let entry = obj
+                .entry((*first).to_owned())
+                .or_insert_with(|| J::Object(Map::new()));
             if let J::Object(inner) = entry {
                 insert_path(inner, rest, v);
             }
@@ -300,11 +410,17 @@ fn convert_cell(model: Option<&Model>, segs: &[&str], cell: &str) -> Result<J, S
     let ty = model.and_then(|m| field_type(m, segs));
     match ty {
         Some(FieldTy::Int) | Some(FieldTy::Number) => {
-            let n: f64 = cell.parse().map_err(|_| format!("{cell:?} is not a number"))?;
+            let n: f64 = cell
+                .parse()
+                .map_err(|_| format!("{cell:?} is not a number"))?;
             if !n.is_finite() {
                 return Err(format!("{cell:?} is not a finite number"));
             }
-            Ok(if n.fract() == 0.0 && n.abs() < 9.0e15 { J::from(n as i64) } else { serde_json::Number::from_f64(n).map_or(J::Null, J::Number) })
+            Ok(if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                J::from(n as i64)
+            } else {
+                serde_json::Number::from_f64(n).map_or(J::Null, J::Number)
+            })
         }
         Some(FieldTy::Bool) => match cell.to_ascii_lowercase().as_str() {
             "true" | "是" | "yes" | "1" => Ok(J::Bool(true)),
@@ -313,10 +429,16 @@ fn convert_cell(model: Option<&Model>, segs: &[&str], cell: &str) -> Result<J, S
         },
         Some(FieldTy::List(item)) => {
             // A scalar list in one cell: values separated by `;` or `、`.
-            let parts = cell.split([';', '、']).map(str::trim).filter(|s| !s.is_empty());
+            let parts = cell
+                .split([';', '、'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
             let conv: Result<Vec<J>, String> = parts
                 .map(|p| match &**item {
-                    FieldTy::Int | FieldTy::Number => p.parse::<f64>().map(|n| serde_json::Number::from_f64(n).map_or(J::Null, J::Number)).map_err(|_| format!("{p:?} is not a number")),
+                    FieldTy::Int | FieldTy::Number => p
+                        .parse::<f64>()
+                        .map(|n| serde_json::Number::from_f64(n).map_or(J::Null, J::Number))
+                        .map_err(|_| format!("{p:?} is not a number")),
                     _ => Ok(J::String(p.to_owned())),
                 })
                 .collect();
@@ -326,7 +448,16 @@ fn convert_cell(model: Option<&Model>, segs: &[&str], cell: &str) -> Result<J, S
         None => Ok(match cell {
             "true" => J::Bool(true),
             "false" => J::Bool(false),
-            _ => cell.parse::<i64>().map(J::from).or_else(|_| cell.parse::<f64>().map(|f| serde_json::Number::from_f64(f).map_or(J::String(cell.to_owned()), J::Number))).unwrap_or_else(|_| J::String(cell.to_owned())),
+            _ => cell
+                .parse::<i64>()
+                .map(J::from)
+                .or_else(|_| {
+                    cell.parse::<f64>().map(|f| {
+                        serde_json::Number::from_f64(f)
+                            .map_or(J::String(cell.to_owned()), J::Number)
+                    })
+                })
+                .unwrap_or_else(|_| J::String(cell.to_owned())),
         }),
     }
 }

@@ -1,15 +1,15 @@
 //! Records read straight into the layout record.yaml defines: typed slots, dates parsed once,
 //! fields no rule reads validated but not stored.
 
-mod seed;
 pub mod input;
+mod seed;
 
 use serde::Serialize;
 
+use crate::model::Model;
 use crate::report::{RecordInfo, RecordWarning};
 use crate::schema::{FieldTy, ROOT};
 use crate::value::Value;
-use crate::model::Model;
 
 /// A record ready for evaluation.
 #[derive(Debug, Clone)]
@@ -44,7 +44,11 @@ pub struct RecordError {
 
 impl RecordError {
     pub(crate) fn whole(message: impl Into<String>) -> RecordError {
-        RecordError { record: None, path: String::new(), message: message.into() }
+        RecordError {
+            record: None,
+            path: String::new(),
+            message: message.into(),
+        }
     }
 }
 
@@ -66,7 +70,10 @@ pub(crate) fn from_json_slice(model: &Model, bytes: &[u8]) -> Result<Record, Rec
 }
 
 /// Reads a record from a JSON value (YAML, CSV and Python inputs come this way).
-pub(crate) fn from_json_value(model: &Model, value: &serde_json::Value) -> Result<Record, RecordError> {
+pub(crate) fn from_json_value(
+    model: &Model,
+    value: &serde_json::Value,
+) -> Result<Record, RecordError> {
     let mut ctx = seed::Ctx::new(model);
     let id = value.get(&model.schema.id_field).and_then(id_text);
     match seed::read_root(&mut ctx, value) {
@@ -95,10 +102,18 @@ fn finish(model: &Model, root: Box<[Value]>, ctx: seed::Ctx) -> Result<Record, R
     let info = RecordInfo {
         id: text_of(&schema.id_field),
         name: schema.name_field.as_deref().and_then(text_of),
-        groups: schema.group_fields.iter().map(|g| (g.clone(), text_of(g))).collect(),
+        groups: schema
+            .group_fields
+            .iter()
+            .map(|g| (g.clone(), text_of(g)))
+            .collect(),
     };
     let _ = ROOT;
-    Ok(Record { root, warnings: ctx.warnings, info })
+    Ok(Record {
+        root,
+        warnings: ctx.warnings,
+        info,
+    })
 }
 
 fn id_text(v: &serde_json::Value) -> Option<String> {

@@ -32,7 +32,12 @@ pub(crate) struct Ctx<'m> {
 
 impl<'m> Ctx<'m> {
     pub(crate) fn new(model: &'m Model) -> Self {
-        Ctx { model, path: Vec::new(), warnings: Vec::new(), failure: None }
+        Ctx {
+            model,
+            path: Vec::new(),
+            warnings: Vec::new(),
+            failure: None,
+        }
     }
 
     fn path_string(&self) -> String {
@@ -60,14 +65,31 @@ impl<'m> Ctx<'m> {
 
     pub(crate) fn into_error(self, fallback: String, record: Option<String>) -> RecordError {
         match self.failure {
-            Some((path, message)) => RecordError { record, path, message },
-            None => RecordError { record, path: self.path_string(), message: fallback },
+            Some((path, message)) => RecordError {
+                record,
+                path,
+                message,
+            },
+            None => RecordError {
+                record,
+                path: self.path_string(),
+                message: fallback,
+            },
         }
     }
 }
 
-pub(crate) fn read_root<'de, D: Deserializer<'de>>(ctx: &mut Ctx, de: D) -> Result<Box<[Value]>, D::Error> {
-    match (ObjSeed { ctx, obj: ROOT, keep: true }).deserialize(de)? {
+pub(crate) fn read_root<'de, D: Deserializer<'de>>(
+    ctx: &mut Ctx,
+    de: D,
+) -> Result<Box<[Value]>, D::Error> {
+    match (ObjSeed {
+        ctx,
+        obj: ROOT,
+        keep: true,
+    })
+    .deserialize(de)?
+    {
         Value::Obj(slots) => Ok(slots),
         _ => Err(de::Error::custom("a record must be a mapping")),
     }
@@ -101,7 +123,11 @@ impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
         let model = self.ctx.model;
         let schema = model.schema.obj(self.obj);
         let used = model.used.slots.get(self.obj as usize);
-        let mut slots: Vec<Value> = if self.keep { vec![Value::Missing; schema.fields.len()] } else { Vec::new() };
+        let mut slots: Vec<Value> = if self.keep {
+            vec![Value::Missing; schema.fields.len()]
+        } else {
+            Vec::new()
+        };
         let mut present = vec![false; schema.fields.len()];
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             let Some((slot, field)) = schema.field(&key) else {
@@ -109,14 +135,25 @@ impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
                 let path = self.ctx.path_string();
                 self.ctx.path.pop();
                 if self.keep && self.ctx.warnings.len() < 100 {
-                    self.ctx.warnings.push(RecordWarning { path, message: "unknown field".to_owned() });
+                    self.ctx.warnings.push(RecordWarning {
+                        path,
+                        message: "unknown field".to_owned(),
+                    });
                 }
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            let keep = self.keep && used.and_then(|u| u.get(slot as usize)).copied().unwrap_or(true);
+            let keep = self.keep
+                && used
+                    .and_then(|u| u.get(slot as usize))
+                    .copied()
+                    .unwrap_or(true);
             self.ctx.path.push(Seg::Field(key.to_string()));
-            let v = map.next_value_seed(FieldSeed { ctx: self.ctx, ty: &field.ty, keep })?;
+            let v = map.next_value_seed(FieldSeed {
+                ctx: self.ctx,
+                ty: &field.ty,
+                keep,
+            })?;
             self.ctx.path.pop();
             if !matches!(v, Value::Missing) {
                 present[slot as usize] = true;
@@ -134,25 +171,39 @@ impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
             }
         }
         // A value that is validated but not kept is marked present with a placeholder.
-        Ok(if self.keep { Value::Obj(slots.into()) } else { PRESENT })
+        Ok(if self.keep {
+            Value::Obj(slots.into())
+        } else {
+            PRESENT
+        })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Value, A::Error> {
         Err(self.ctx.fail("expected a mapping, found a list".to_owned()))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Err(self.ctx.fail(format!("expected a mapping, found the string {v:?}")))
+        Err(self
+            .ctx
+            .fail(format!("expected a mapping, found the string {v:?}")))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Value, E> {
-        Err(self.ctx.fail("expected a mapping, found a boolean".to_owned()))
+        Err(self
+            .ctx
+            .fail("expected a mapping, found a boolean".to_owned()))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Value, E> {
-        Err(self.ctx.fail("expected a mapping, found a number".to_owned()))
+        Err(self
+            .ctx
+            .fail("expected a mapping, found a number".to_owned()))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Value, E> {
-        Err(self.ctx.fail("expected a mapping, found a number".to_owned()))
+        Err(self
+            .ctx
+            .fail("expected a mapping, found a number".to_owned()))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
-        Err(self.ctx.fail("expected a mapping, found a number".to_owned()))
+        Err(self
+            .ctx
+            .fail("expected a mapping, found a number".to_owned()))
     }
 }
 
@@ -166,7 +217,12 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
         match self.ty {
-            FieldTy::Object(obj) => (ObjSeed { ctx: self.ctx, obj: *obj, keep: self.keep }).deserialize(de),
+            FieldTy::Object(obj) => (ObjSeed {
+                ctx: self.ctx,
+                obj: *obj,
+                keep: self.keep,
+            })
+            .deserialize(de),
             _ => de.deserialize_any(self),
         }
     }
@@ -180,7 +236,10 @@ impl FieldSeed<'_, '_, '_> {
             FieldTy::Number => "a number".into(),
             FieldTy::Bool => "true or false".into(),
             FieldTy::Date => "a YYYY-MM-DD date".into(),
-            FieldTy::Enum(e) => format!("one of: {}", self.ctx.model.schema.enum_values(*e).join(", ")),
+            FieldTy::Enum(e) => format!(
+                "one of: {}",
+                self.ctx.model.schema.enum_values(*e).join(", ")
+            ),
             FieldTy::Object(_) => "a mapping".into(),
             FieldTy::List(_) => "a list".into(),
         }
@@ -236,16 +295,29 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
         match self.ty {
-            FieldTy::String => Ok(if self.keep { Value::Str(s.into()) } else { PRESENT }),
+            FieldTy::String => Ok(if self.keep {
+                Value::Str(s.into())
+            } else {
+                PRESENT
+            }),
             FieldTy::Date => match parse_date(s) {
                 Some(d) => Ok(Value::Date(d)),
                 None => Err(self.wrong(&format!("{s:?}"))),
             },
-            FieldTy::Enum(e) => match self.ctx.model.schema.enum_values(*e).iter().position(|v| v == s) {
+            FieldTy::Enum(e) => match self
+                .ctx
+                .model
+                .schema
+                .enum_values(*e)
+                .iter()
+                .position(|v| v == s)
+            {
                 Some(i) => Ok(Value::Enum(i as u32)),
                 None => {
                     let values = self.ctx.model.schema.enum_values(*e);
-                    let hint = crate::diag::did_you_mean(s, values.iter().map(String::as_str)).map(|h| format!(" ({h})")).unwrap_or_default();
+                    let hint = crate::diag::did_you_mean(s, values.iter().map(String::as_str))
+                        .map(|h| format!(" ({h})"))
+                        .unwrap_or_default();
                     let msg = format!("{s:?} is not one of: {}{hint}", values.join(", "));
                     Err(self.ctx.fail(msg))
                 }
@@ -254,7 +326,9 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
         }
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let FieldTy::List(item) = self.ty else { return Err(self.wrong("a list")) };
+        let FieldTy::List(item) = self.ty else {
+            return Err(self.wrong("a list"));
+        };
         let mut out = Vec::new();
         let mut i = 0usize;
         loop {
@@ -262,7 +336,11 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
                 return Err(self.ctx.fail(format!("list longer than {MAX_LIST} items")));
             }
             self.ctx.path.push(Seg::Index(i));
-            let next = seq.next_element_seed(FieldSeed { ctx: self.ctx, ty: item, keep: self.keep })?;
+            let next = seq.next_element_seed(FieldSeed {
+                ctx: self.ctx,
+                ty: item,
+                keep: self.keep,
+            })?;
             self.ctx.path.pop();
             match next {
                 Some(v) => {
@@ -274,7 +352,11 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
             }
             i += 1;
         }
-        Ok(if self.keep { Value::List(out.into()) } else { PRESENT })
+        Ok(if self.keep {
+            Value::List(out.into())
+        } else {
+            PRESENT
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Value, A::Error> {
         Err(self.wrong("a mapping"))

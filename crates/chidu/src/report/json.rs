@@ -40,7 +40,11 @@ pub(crate) struct Num2(pub(crate) f64);
 impl Serialize for Num2 {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = round2(self.0);
-        if r.fract() == 0.0 && r.abs() < 9.0e15 { s.serialize_i64(r as i64) } else { s.serialize_f64(r) }
+        if r.fract() == 0.0 && r.abs() < 9.0e15 {
+            s.serialize_i64(r as i64)
+        } else {
+            s.serialize_f64(r)
+        }
     }
 }
 
@@ -122,10 +126,19 @@ struct IndicatorJson<'a>(&'a Report, &'a IndicatorResult);
 impl Serialize for IndicatorJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (report, r) = (self.0, self.1);
-        let Some(ind) = report.model.indicators.get(r.index) else { return s.serialize_none() };
+        let Some(ind) = report.model.indicators.get(r.index) else {
+            return s.serialize_none();
+        };
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("id", &ind.id)?;
-        m.serialize_entry("section", report.model.sections.get(ind.section).map_or("", |x| x.id.as_str()))?;
+        m.serialize_entry(
+            "section",
+            report
+                .model
+                .sections
+                .get(ind.section)
+                .map_or("", |x| x.id.as_str()),
+        )?;
         m.serialize_entry("title", &ind.title)?;
         if let Some(c) = &ind.clause {
             m.serialize_entry("clause", c)?;
@@ -142,7 +155,14 @@ impl Serialize for IndicatorJson<'_> {
         m.serialize_entry("values", &ValuesJson(report, r))?;
         if let Some(c) = &r.comparison {
             if report.mask_pii && ind.comparison_pii {
-                m.serialize_entry("comparison", &Comparison { left: Shown::Masked, op: c.op, right: Shown::Masked })?;
+                m.serialize_entry(
+                    "comparison",
+                    &Comparison {
+                        left: Shown::Masked,
+                        op: c.op,
+                        right: Shown::Masked,
+                    },
+                )?;
             } else {
                 m.serialize_entry("comparison", c)?;
             }

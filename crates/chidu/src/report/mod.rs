@@ -1,8 +1,8 @@
 //! Findings: the report data (SPEC §4). Plain serialisable data, never load errors.
 
 mod json;
-pub(crate) mod summary;
 pub mod render;
+pub(crate) mod summary;
 
 use std::sync::Arc;
 
@@ -53,13 +53,55 @@ impl Status {
     pub fn label(self, lang: crate::Lang) -> &'static str {
         let zh = lang == crate::Lang::Zh;
         match self {
-            Status::Met => if zh { "达标" } else { "met" },
-            Status::Partial => if zh { "部分达标" } else { "partial" },
-            Status::NotMet => if zh { "未达标" } else { "not met" },
-            Status::NotApplicable => if zh { "不适用" } else { "n/a" },
-            Status::NoEvidence => if zh { "无佐证" } else { "no evidence" },
-            Status::Waived => if zh { "已豁免" } else { "waived" },
-            Status::Error => if zh { "错误" } else { "error" },
+            Status::Met => {
+                if zh {
+                    "达标"
+                } else {
+                    "met"
+                }
+            }
+            Status::Partial => {
+                if zh {
+                    "部分达标"
+                } else {
+                    "partial"
+                }
+            }
+            Status::NotMet => {
+                if zh {
+                    "未达标"
+                } else {
+                    "not met"
+                }
+            }
+            Status::NotApplicable => {
+                if zh {
+                    "不适用"
+                } else {
+                    "n/a"
+                }
+            }
+            Status::NoEvidence => {
+                if zh {
+                    "无佐证"
+                } else {
+                    "no evidence"
+                }
+            }
+            Status::Waived => {
+                if zh {
+                    "已豁免"
+                } else {
+                    "waived"
+                }
+            }
+            Status::Error => {
+                if zh {
+                    "错误"
+                } else {
+                    "error"
+                }
+            }
         }
     }
 }
@@ -102,8 +144,19 @@ impl Shown {
             }
             V::Str(s) => Shown::Str(s.to_owned()),
             V::Date(d) => Shown::Str(format_date(d)),
-            V::Enum(i) => Shown::Str(enum_names.and_then(|n| n.get(i as usize)).cloned().unwrap_or_else(|| format!("#{i}"))),
-            V::List(items) => Shown::List(items.iter().take(50).map(|x| Shown::from_view(x.view(), enum_names)).collect()),
+            V::Enum(i) => Shown::Str(
+                enum_names
+                    .and_then(|n| n.get(i as usize))
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{i}")),
+            ),
+            V::List(items) => Shown::List(
+                items
+                    .iter()
+                    .take(50)
+                    .map(|x| Shown::from_view(x.view(), enum_names))
+                    .collect(),
+            ),
             V::Obj(_) => Shown::Null,
         }
     }
@@ -273,11 +326,17 @@ impl Report {
     }
     /// Id of the indicator behind a result.
     pub fn indicator_id(&self, r: &IndicatorResult) -> &str {
-        self.model.indicators.get(r.index).map_or("", |i| i.id.as_str())
+        self.model
+            .indicators
+            .get(r.index)
+            .map_or("", |i| i.id.as_str())
     }
     /// Id of the section behind a result.
     pub fn section_id(&self, s: &SectionResult) -> &str {
-        self.model.sections.get(s.index).map_or("", |x| x.id.as_str())
+        self.model
+            .sections
+            .get(s.index)
+            .map_or("", |x| x.id.as_str())
     }
     /// Result of one indicator by id.
     pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
@@ -287,7 +346,10 @@ impl Report {
     pub fn message(&self, r: &IndicatorResult) -> Option<Text> {
         let ind = self.model.indicators.get(r.index)?;
         let t = ind.message.as_ref()?;
-        Some(Text { zh: self.fill(&t.zh, r), en: self.fill(&t.en, r) })
+        Some(Text {
+            zh: self.fill(&t.zh, r),
+            en: self.fill(&t.en, r),
+        })
     }
     /// The score rounded as reports show it.
     pub fn rounded_score(&self) -> Option<f64> {
@@ -300,8 +362,18 @@ impl Report {
         for p in pieces {
             match p {
                 Piece::Lit(t) => s.push_str(t),
-                Piece::Let(i) => s.push_str(&r.values.get(*i).map_or("—".to_owned(), |(name, v)| self.masked_value(r, name, v).display())),
-                Piece::Param(name) => s.push_str(&self.model.params.get(name).map_or(String::new(), |p| p.shown.clone())),
+                Piece::Let(i) => {
+                    s.push_str(&r.values.get(*i).map_or("—".to_owned(), |(name, v)| {
+                        self.masked_value(r, name, v).display()
+                    }))
+                }
+                Piece::Param(name) => s.push_str(
+                    &self
+                        .model
+                        .params
+                        .get(name)
+                        .map_or(String::new(), |p| p.shown.clone()),
+                ),
                 Piece::Earned => s.push_str(&fmt_num(round2(r.earned))),
                 Piece::Possible => s.push_str(&fmt_num(r.possible)),
                 Piece::Measure => s.push_str(&r.measure.map_or("—".to_owned(), fmt_num)),
@@ -311,15 +383,28 @@ impl Report {
         s
     }
 
-    pub(crate) fn masked_value<'v>(&self, r: &IndicatorResult, name: &str, v: &'v Shown) -> &'v Shown {
+    pub(crate) fn masked_value<'v>(
+        &self,
+        r: &IndicatorResult,
+        name: &str,
+        v: &'v Shown,
+    ) -> &'v Shown {
         static MASKED: Shown = Shown::Masked;
-        let pii = self.model.indicators.get(r.index).is_some_and(|i| i.lets.iter().any(|l| l.def.name == name && l.def.pii));
+        let pii = self
+            .model
+            .indicators
+            .get(r.index)
+            .is_some_and(|i| i.lets.iter().any(|l| l.def.name == name && l.def.pii));
         if self.mask_pii && pii { &MASKED } else { v }
     }
 
     pub(crate) fn name_is_pii(&self) -> bool {
         let schema = &self.model.schema;
-        schema.name_field.as_deref().and_then(|n| schema.root().field(n)).is_some_and(|(_, f)| f.pii)
+        schema
+            .name_field
+            .as_deref()
+            .and_then(|n| schema.root().field(n))
+            .is_some_and(|(_, f)| f.pii)
     }
 }
 

@@ -55,10 +55,29 @@ pub struct Summary {
 impl Summary {
     pub(crate) fn new(model: &Model) -> Summary {
         let grades = model.grades.iter().map(|g| (g.id.clone(), 0)).collect();
-        let indicators = model.indicators.iter().map(|i| (i.id.clone(), IndicatorSummary::default())).collect();
-        let groups = model.schema.group_fields.iter().map(|g| (g.clone(), IndexMap::new())).collect();
-        let aggregates = model.aggregates.iter().map(|a| (a.id.clone(), (0.0, 0.0))).collect();
-        Summary { grades, indicators, groups, aggregates, ..Default::default() }
+        let indicators = model
+            .indicators
+            .iter()
+            .map(|i| (i.id.clone(), IndicatorSummary::default()))
+            .collect();
+        let groups = model
+            .schema
+            .group_fields
+            .iter()
+            .map(|g| (g.clone(), IndexMap::new()))
+            .collect();
+        let aggregates = model
+            .aggregates
+            .iter()
+            .map(|a| (a.id.clone(), (0.0, 0.0)))
+            .collect();
+        Summary {
+            grades,
+            indicators,
+            groups,
+            aggregates,
+            ..Default::default()
+        }
     }
 
     /// Adds an invalid record.
@@ -95,8 +114,13 @@ impl Summary {
         }
         for (field, value) in &report.record.groups {
             let key = value.clone().unwrap_or_else(|| "—".to_owned());
-            let Some(groups) = self.groups.get_mut(field) else { continue };
-            let g = groups.entry(key).or_insert_with(|| GroupSummary { grades: self.grades.keys().map(|k| (k.clone(), 0)).collect(), ..Default::default() });
+            let Some(groups) = self.groups.get_mut(field) else {
+                continue;
+            };
+            let g = groups.entry(key).or_insert_with(|| GroupSummary {
+                grades: self.grades.keys().map(|k| (k.clone(), 0)).collect(),
+                ..Default::default()
+            });
             g.records += 1;
             if let Some(s) = score {
                 g.scores.push(s);
@@ -124,7 +148,11 @@ impl Summary {
 }
 
 fn mean(xs: &[f64]) -> Option<f64> {
-    if xs.is_empty() { None } else { Some(xs.iter().sum::<f64>() / xs.len() as f64) }
+    if xs.is_empty() {
+        None
+    } else {
+        Some(xs.iter().sum::<f64>() / xs.len() as f64)
+    }
 }
 
 fn median(xs: &[f64]) -> Option<f64> {
@@ -134,7 +162,11 @@ fn median(xs: &[f64]) -> Option<f64> {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
 }
 
 struct OptNum(Option<f64>);
@@ -170,15 +202,31 @@ impl Serialize for SummaryJson<'_> {
         m.serialize_entry("median_score", &OptNum(sum.median_score()))?;
         m.serialize_entry("grades", &sum.grades)?;
         m.serialize_entry("vetoed", &sum.vetoed)?;
-        let inds: IndexMap<&str, IndJson> = sum.indicators.iter().map(|(k, v)| (k.as_str(), IndJson(v))).collect();
+        let inds: IndexMap<&str, IndJson> = sum
+            .indicators
+            .iter()
+            .map(|(k, v)| (k.as_str(), IndJson(v)))
+            .collect();
         m.serialize_entry("indicators", &inds)?;
-        let groups: IndexMap<&str, IndexMap<&str, GroupJson>> =
-            sum.groups.iter().map(|(f, g)| (f.as_str(), g.iter().map(|(k, v)| (k.as_str(), GroupJson(v))).collect())).collect();
+        let groups: IndexMap<&str, IndexMap<&str, GroupJson>> = sum
+            .groups
+            .iter()
+            .map(|(f, g)| {
+                (
+                    f.as_str(),
+                    g.iter().map(|(k, v)| (k.as_str(), GroupJson(v))).collect(),
+                )
+            })
+            .collect();
         m.serialize_entry("groups", &groups)?;
         let aggs: IndexMap<&str, AggJson> = model
             .aggregates
             .iter()
-            .filter_map(|a| sum.aggregates.get(&a.id).map(|v| (a.id.as_str(), AggJson(a, *v))))
+            .filter_map(|a| {
+                sum.aggregates
+                    .get(&a.id)
+                    .map(|v| (a.id.as_str(), AggJson(a, *v)))
+            })
             .collect();
         m.serialize_entry("aggregates", &aggs)?;
         m.end()
@@ -190,10 +238,21 @@ impl Serialize for IndJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let v = self.0;
         let mut m = s.serialize_map(Some(3))?;
-        let rate = if v.applicable == 0 { None } else { Some(v.met as f64 / v.applicable as f64) };
+        let rate = if v.applicable == 0 {
+            None
+        } else {
+            Some(v.met as f64 / v.applicable as f64)
+        };
         m.serialize_entry("applicable", &v.applicable)?;
         m.serialize_entry("met_rate", &Rate(rate))?;
-        m.serialize_entry("mean_earned", &OptNum(if v.applicable == 0 { None } else { Some(v.earned_sum / v.applicable as f64) }))?;
+        m.serialize_entry(
+            "mean_earned",
+            &OptNum(if v.applicable == 0 {
+                None
+            } else {
+                Some(v.earned_sum / v.applicable as f64)
+            }),
+        )?;
         m.end()
     }
 }
@@ -221,12 +280,15 @@ impl Serialize for AggJson<'_> {
         };
         let mut m = s.serialize_map(Some(3))?;
         m.serialize_entry("label", &def.label)?;
-        m.serialize_entry("agg", match def.kind {
-            AggregateKind::Ratio => "ratio",
-            AggregateKind::Sum => "sum",
-            AggregateKind::Mean => "mean",
-            AggregateKind::Count => "count",
-        })?;
+        m.serialize_entry(
+            "agg",
+            match def.kind {
+                AggregateKind::Ratio => "ratio",
+                AggregateKind::Sum => "sum",
+                AggregateKind::Mean => "mean",
+                AggregateKind::Count => "count",
+            },
+        )?;
         m.serialize_entry("value", &Rate(value))?;
         m.end()
     }
@@ -235,5 +297,9 @@ impl Serialize for AggJson<'_> {
 /// The inputs of the pack's named aggregates for one record: (value, counted).
 pub(crate) fn aggregate_inputs(model: &Model, report: &Report) -> Vec<(Option<f64>, bool)> {
     let _ = model;
-    report.aggregates.iter().map(|v| (*v, v.is_some())).collect()
+    report
+        .aggregates
+        .iter()
+        .map(|v| (*v, v.is_some()))
+        .collect()
 }

@@ -8,37 +8,59 @@ use crate::expr::Ty;
 use crate::expr::eval::{Cx, eval};
 use crate::model::{Indicator, Model, NaMode};
 use crate::record::Record;
-use crate::report::{Gap, IndicatorResult, Report, SectionResult, Shown, Status, WaiverUse, round2};
+use crate::report::{
+    Gap, IndicatorResult, Report, SectionResult, Shown, Status, WaiverUse, round2,
+};
 use crate::value::V;
 use crate::waiver::Waiver;
 
 const TOL: f64 = 1e-9;
 
 /// Evaluates one record.
-pub(crate) fn evaluate(model: &Arc<Model>, record: &Record, as_of: i32, waivers: &[Waiver], mask_pii: bool) -> Report {
+pub(crate) fn evaluate(
+    model: &Arc<Model>,
+    record: &Record,
+    as_of: i32,
+    waivers: &[Waiver],
+    mask_pii: bool,
+) -> Report {
     let mut cx = Cx::new(&record.root, as_of);
     let mut results = Vec::with_capacity(model.indicators.len());
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();
     for (index, ind) in model.indicators.iter().enumerate() {
         let mut r = indicator(model, index, ind, &mut cx);
-        if let Some(w) = waivers.iter().find(|w| w.indicator == ind.id && Some(w.record.as_str()) == record_id) {
+        if let Some(w) = waivers
+            .iter()
+            .find(|w| w.indicator == ind.id && Some(w.record.as_str()) == record_id)
+        {
             let state = if w.expires.is_some_and(|e| as_of > e) {
                 "expired"
-            } else if matches!(r.status, Status::NotMet | Status::Partial | Status::NoEvidence | Status::Error) && !ind.veto {
+            } else if matches!(
+                r.status,
+                Status::NotMet | Status::Partial | Status::NoEvidence | Status::Error
+            ) && !ind.veto
+            {
                 r.status = Status::Waived;
                 "applied"
             } else {
                 "unused"
             };
-            waiver_uses.push(WaiverUse { indicator: ind.id.clone(), state });
+            waiver_uses.push(WaiverUse {
+                indicator: ind.id.clone(),
+                state,
+            });
         }
         results.push(r);
     }
     let (score, bonus) = score_of(model, &results, false);
     let (score_without_waivers, _) = score_of(model, &results, true);
     let sections = sections_of(model, &results);
-    let vetoes: Vec<String> = results.iter().filter(|r| is_veto(model, r) && r.status == Status::NotMet).map(|r| model.indicators[r.index].id.clone()).collect();
+    let vetoes: Vec<String> = results
+        .iter()
+        .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
+        .map(|r| model.indicators[r.index].id.clone())
+        .collect();
     let vetoes_unresolved: Vec<String> = results
         .iter()
         .filter(|r| is_veto(model, r) && matches!(r.status, Status::NoEvidence | Status::Error))
@@ -58,7 +80,9 @@ pub(crate) fn evaluate(model: &Arc<Model>, record: &Record, as_of: i32, waivers:
         record: record.info.clone(),
         score,
         bonus,
-        grade: grade.and_then(|g| model.grades.get(g)).map(|g| g.id.clone()),
+        grade: grade
+            .and_then(|g| model.grades.get(g))
+            .map(|g| g.id.clone()),
         vetoes,
         vetoes_unresolved,
         score_without_waivers,
@@ -82,7 +106,9 @@ fn aggregate_values<'a>(model: &'a Model, cx: &mut Cx<'a>) -> Vec<Option<f64>> {
             let v = a.of.as_ref().map(|ir| eval(ir, cx));
             match (a.kind, v) {
                 (AggregateKind::Count, None) => Some(1.0),
-                (AggregateKind::Ratio | AggregateKind::Count, Some(V::Bool(b))) => Some(if b { 1.0 } else { 0.0 }),
+                (AggregateKind::Ratio | AggregateKind::Count, Some(V::Bool(b))) => {
+                    Some(if b { 1.0 } else { 0.0 })
+                }
                 (AggregateKind::Sum | AggregateKind::Mean, Some(V::Num(n))) => Some(n),
                 _ => None,
             }
@@ -94,7 +120,12 @@ fn is_veto(model: &Model, r: &IndicatorResult) -> bool {
     model.indicators.get(r.index).is_some_and(|i| i.veto)
 }
 
-fn indicator<'a>(model: &'a Model, index: usize, ind: &'a Indicator, cx: &mut Cx<'a>) -> IndicatorResult {
+fn indicator<'a>(
+    model: &'a Model,
+    index: usize,
+    ind: &'a Indicator,
+    cx: &mut Cx<'a>,
+) -> IndicatorResult {
     cx.lets.clear();
     cx.let_missing.clear();
     cx.missing.clear();
@@ -134,7 +165,11 @@ fn indicator<'a>(model: &'a Model, index: usize, ind: &'a Indicator, cx: &mut Cx
     for l in &ind.lets {
         let mark = cx.missing.len();
         let v = eval(&l.ir, cx);
-        let paths = if v.is_missing() { cx.missing.split_off(mark) } else { Vec::new() };
+        let paths = if v.is_missing() {
+            cx.missing.split_off(mark)
+        } else {
+            Vec::new()
+        };
         cx.missing.truncate(mark);
         cx.lets.push(v);
         cx.let_missing.push(paths);
@@ -146,7 +181,9 @@ fn indicator<'a>(model: &'a Model, index: usize, ind: &'a Indicator, cx: &mut Cx
             },
             _ => None,
         };
-        result.values.push((l.def.name.clone(), Shown::from_view(v, enum_names)));
+        result
+            .values
+            .push((l.def.name.clone(), Shown::from_view(v, enum_names)));
     }
     let scored = ind.form.score(possible, ind.bonus, cx);
     result.comparison = scored.comparison;
@@ -188,8 +225,14 @@ fn dedup(mut paths: Vec<String>) -> Vec<String> {
 fn score_of(model: &Model, results: &[IndicatorResult], unwaived: bool) -> (Option<f64>, f64) {
     let (mut earned, mut possible, mut bonus) = (0.0, 0.0, 0.0);
     for r in results {
-        let Some(ind) = model.indicators.get(r.index) else { continue };
-        let (status, e) = if unwaived { r.unwaived } else { (r.status, r.earned) };
+        let Some(ind) = model.indicators.get(r.index) else {
+            continue;
+        };
+        let (status, e) = if unwaived {
+            r.unwaived
+        } else {
+            (r.status, r.earned)
+        };
         if ind.veto {
             continue;
         }
@@ -230,15 +273,25 @@ fn sections_of(model: &Model, results: &[IndicatorResult]) -> Vec<SectionResult>
         .map(|(index, s)| {
             let (mut earned, mut possible) = (0.0, 0.0);
             for &i in &s.indicators {
-                let (Some(ind), Some(r)) = (model.indicators.get(i), results.get(i)) else { continue };
-                if ind.bonus || ind.veto || matches!(r.status, Status::NotApplicable | Status::Waived) {
+                let (Some(ind), Some(r)) = (model.indicators.get(i), results.get(i)) else {
+                    continue;
+                };
+                if ind.bonus
+                    || ind.veto
+                    || matches!(r.status, Status::NotApplicable | Status::Waived)
+                {
                     continue;
                 }
                 earned += r.earned;
                 possible += r.possible;
             }
             let ratio = (possible > TOL).then(|| earned / possible);
-            SectionResult { index, earned, possible, ratio }
+            SectionResult {
+                index,
+                earned,
+                possible,
+                ratio,
+            }
         })
         .collect()
 }
@@ -247,7 +300,11 @@ fn grade_of(model: &Model, score: Option<f64>, sections: &[SectionResult]) -> Op
     let score = round2(score?);
     model.grades.iter().position(|g| {
         g.min_score.is_none_or(|m| score >= m - TOL)
-            && g.min_section_ratio.is_none_or(|m| sections.iter().all(|s| s.ratio.is_none_or(|r| r >= m - TOL)))
+            && g.min_section_ratio.is_none_or(|m| {
+                sections
+                    .iter()
+                    .all(|s| s.ratio.is_none_or(|r| r >= m - TOL))
+            })
     })
 }
 
@@ -255,18 +312,34 @@ fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
     let mut gaps: Vec<Gap> = results
         .iter()
         .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
-        .map(|r| Gap { indicator: model.indicators[r.index].id.clone(), lost: 0.0, status: r.status, veto: true })
+        .map(|r| Gap {
+            indicator: model.indicators[r.index].id.clone(),
+            lost: 0.0,
+            status: r.status,
+            veto: true,
+        })
         .collect();
     let mut scored: Vec<Gap> = results
         .iter()
         .filter(|r| {
             let ind = &model.indicators[r.index];
-            !ind.veto && !ind.bonus && !matches!(r.status, Status::NotApplicable | Status::Waived) && r.possible - r.earned > TOL
+            !ind.veto
+                && !ind.bonus
+                && !matches!(r.status, Status::NotApplicable | Status::Waived)
+                && r.possible - r.earned > TOL
         })
-        .map(|r| Gap { indicator: model.indicators[r.index].id.clone(), lost: r.possible - r.earned, status: r.status, veto: false })
+        .map(|r| Gap {
+            indicator: model.indicators[r.index].id.clone(),
+            lost: r.possible - r.earned,
+            status: r.status,
+            veto: false,
+        })
         .collect();
     // Ties (within rounding noise) keep pack order: the sort is stable.
-    scored.sort_by(|a, b| crate::expr::eval::round_half_away(b.lost, 6).total_cmp(&crate::expr::eval::round_half_away(a.lost, 6)));
+    scored.sort_by(|a, b| {
+        crate::expr::eval::round_half_away(b.lost, 6)
+            .total_cmp(&crate::expr::eval::round_half_away(a.lost, 6))
+    });
     gaps.extend(scored);
     gaps
 }

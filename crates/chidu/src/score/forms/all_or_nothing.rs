@@ -25,11 +25,20 @@ impl AllOrNothing {
             V::Bool(b) => Some(b),
             _ => None,
         };
-        super::Scored { earned: passed.map(|p| if p { points } else { 0.0 }), passed, comparison, ..Default::default() }
+        super::Scored {
+            earned: passed.map(|p| if p { points } else { 0.0 }),
+            passed,
+            comparison,
+            ..Default::default()
+        }
     }
 
     pub(crate) fn describe(&self, p: &str, zh: bool) -> String {
-        if zh { format!("满足 `{}` 得 {p} 分，否则 0 分", self.src) } else { format!("{p} points if `{}`, else 0", self.src) }
+        if zh {
+            format!("满足 `{}` 得 {p} 分，否则 0 分", self.src)
+        } else {
+            format!("{p} points if `{}`, else 0", self.src)
+        }
     }
 }
 
@@ -39,7 +48,11 @@ pub(crate) fn eval_explained<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> (V<'a>, Option<
         let left = eval(a, cx);
         let right = eval(b, cx);
         let v = compare(*op, left, right);
-        let cmp = Comparison { left: Shown::from_v(left, a), op: op.as_str(), right: Shown::from_v(right, b) };
+        let cmp = Comparison {
+            left: Shown::from_v(left, a),
+            op: op.as_str(),
+            right: Shown::from_v(right, b),
+        };
         return (v, Some(cmp));
     }
     (eval(ir, cx), None)

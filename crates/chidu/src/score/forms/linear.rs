@@ -26,28 +26,57 @@ impl Linear {
         let zero_at = cx.amount(zero_node, "`zero_at`")?;
         let full_at = cx.amount(full_node, "`full_at`")?;
         if zero_at == full_at {
-            cx.error(Code::InvalidValue, full_node, "`zero_at` and `full_at` are equal; the band needs two different bounds");
+            cx.error(
+                Code::InvalidValue,
+                full_node,
+                "`zero_at` and `full_at` are equal; the band needs two different bounds",
+            );
             return None;
         }
-        Some(Linear { measure, zero_at, full_at, measure_src })
+        Some(Linear {
+            measure,
+            zero_at,
+            full_at,
+            measure_src,
+        })
     }
 
     pub(crate) fn score<'a>(&'a self, points: f64, cx: &mut Cx<'a>) -> super::Scored {
         let mut out = super::Scored::default();
-        let V::Num(m) = eval(&self.measure, cx) else { return out };
+        let V::Num(m) = eval(&self.measure, cx) else {
+            return out;
+        };
         out.measure = Some(m);
-        out.earned = Some(points * ((m - self.zero_at) / (self.full_at - self.zero_at)).clamp(0.0, 1.0));
-        let op = if self.full_at > self.zero_at { ">=" } else { "<=" };
-        out.comparison = Some(crate::report::Comparison { left: crate::report::Shown::Num(m), op, right: crate::report::Shown::Num(self.full_at) });
+        out.earned =
+            Some(points * ((m - self.zero_at) / (self.full_at - self.zero_at)).clamp(0.0, 1.0));
+        let op = if self.full_at > self.zero_at {
+            ">="
+        } else {
+            "<="
+        };
+        out.comparison = Some(crate::report::Comparison {
+            left: crate::report::Shown::Num(m),
+            op,
+            right: crate::report::Shown::Num(self.full_at),
+        });
         out
     }
 
     pub(crate) fn describe(&self, p: &str, zh: bool) -> String {
-        let (a, b) = (crate::report::fmt_num(self.zero_at), crate::report::fmt_num(self.full_at));
+        let (a, b) = (
+            crate::report::fmt_num(self.zero_at),
+            crate::report::fmt_num(self.full_at),
+        );
         if zh {
-            format!("`{}` 为 {a} 时 0 分，达到 {b} 时满分 {p} 分，其间线性计分", self.measure_src)
+            format!(
+                "`{}` 为 {a} 时 0 分，达到 {b} 时满分 {p} 分，其间线性计分",
+                self.measure_src
+            )
         } else {
-            format!("`{}`: 0 points at {a}, full {p} at {b}, linear in between", self.measure_src)
+            format!(
+                "`{}`: 0 points at {a}, full {p} at {b}, linear in between",
+                self.measure_src
+            )
         }
     }
 }

@@ -57,12 +57,42 @@ pub(crate) struct FormInfo {
 
 /// Every form, in the order they are tried. `check` is last: the per-instance form uses it too.
 pub(crate) const FORMS: &[FormInfo] = &[
-    FormInfo { id: "per_item", key: "items", zh: "逐项扣分", en: "per-item deduction" },
-    FormInfo { id: "per_instance", key: "for_each", zh: "逐个扣分", en: "per-instance deduction" },
-    FormInfo { id: "proportional", key: "target", zh: "按比例计分", en: "proportional" },
-    FormInfo { id: "linear", key: "linear", zh: "线性计分", en: "linear band" },
-    FormInfo { id: "tiers", key: "tiers", zh: "分档计分", en: "tiers" },
-    FormInfo { id: "all_or_nothing", key: "check", zh: "达标得分", en: "all or nothing" },
+    FormInfo {
+        id: "per_item",
+        key: "items",
+        zh: "逐项扣分",
+        en: "per-item deduction",
+    },
+    FormInfo {
+        id: "per_instance",
+        key: "for_each",
+        zh: "逐个扣分",
+        en: "per-instance deduction",
+    },
+    FormInfo {
+        id: "proportional",
+        key: "target",
+        zh: "按比例计分",
+        en: "proportional",
+    },
+    FormInfo {
+        id: "linear",
+        key: "linear",
+        zh: "线性计分",
+        en: "linear band",
+    },
+    FormInfo {
+        id: "tiers",
+        key: "tiers",
+        zh: "分档计分",
+        en: "tiers",
+    },
+    FormInfo {
+        id: "all_or_nothing",
+        key: "check",
+        zh: "达标得分",
+        en: "all or nothing",
+    },
 ];
 
 /// Finds and reads the one scoring form of an indicator.
@@ -75,7 +105,13 @@ pub(crate) fn read(node: &Node, cx: &mut IndCx) -> Option<Form> {
     }
     if found.len() > 1 {
         let names: Vec<&str> = found.iter().map(|f| f.key).collect();
-        cx.error_at_id(Code::MultipleScoringForms, format!("indicator has more than one scoring form: {}", names.join(", ")));
+        cx.error_at_id(
+            Code::MultipleScoringForms,
+            format!(
+                "indicator has more than one scoring form: {}",
+                names.join(", ")
+            ),
+        );
         return None;
     }
     let Some(info) = found.first() else {
@@ -88,7 +124,13 @@ pub(crate) fn read(node: &Node, cx: &mut IndCx) -> Option<Form> {
         return None;
     };
     if has("measure") && matches!(info.id, "per_item" | "per_instance" | "all_or_nothing") {
-        cx.error_at_id(Code::MultipleScoringForms, format!("indicator has more than one scoring form: measure, {}", info.key));
+        cx.error_at_id(
+            Code::MultipleScoringForms,
+            format!(
+                "indicator has more than one scoring form: measure, {}",
+                info.key
+            ),
+        );
         return None;
     }
     match info.id {
@@ -124,11 +166,34 @@ impl Form {
         }
     }
 
+    /// The expression sources of the form (for docs and param cross-references).
+    pub(crate) fn sources(&self) -> Vec<&str> {
+        match self {
+            Form::AllOrNothing(f) => vec![f.src.as_str()],
+            Form::PerItem(f) => f.items.iter().map(|i| i.src.as_str()).collect(),
+            Form::PerInstance(f) => [
+                Some(f.list_src.as_str()),
+                f.filter_src.as_deref(),
+                Some(f.src.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Form::Proportional(f) => vec![f.measure_src.as_str(), f.target_src.as_str()],
+            Form::Linear(f) => vec![f.measure_src.as_str()],
+            Form::Tiers(f) => vec![f.measure_src.as_str()],
+        }
+    }
+
     /// The scoring rule in words, for `explain` and generated docs.
     pub(crate) fn describe(&self, points: f64, bonus: bool, veto: bool, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         if veto {
-            return if zh { "一票否决：不满足即判为否决".to_owned() } else { "veto: failing it vetoes the record".to_owned() };
+            return if zh {
+                "一票否决：不满足即判为否决".to_owned()
+            } else {
+                "veto: failing it vetoes the record".to_owned()
+            };
         }
         let p = crate::report::fmt_num(points);
         match self {

@@ -14,6 +14,7 @@ pub(crate) struct PerInstance {
     pub(crate) list: Ir,
     pub(crate) list_name: Box<str>,
     pub(crate) filter: Option<Ir>,
+    pub(crate) filter_src: Option<String>,
     pub(crate) check: Ir,
     pub(crate) per: f64,
     pub(crate) src: String,
@@ -28,19 +29,33 @@ impl PerInstance {
             Ir::Field { name, .. } => name.clone(),
             _ => "".into(),
         };
-        let (filter, check, src) = cx.with_item(item_ty, |cx| {
-            let filter = if node.get("where").is_some() { cx.boolean(node, "where").map(|(ir, _)| ir) } else { None };
-            let Some(check_node) = node.get("check") else {
-                cx.error_at_id(crate::diag::Code::MissingKey, "`for_each` needs a `check` for each instance".to_owned());
-                return (filter, None, String::new());
+        let (filter, check) = cx.with_item(item_ty, |cx| {
+            let filter = if node.get("where").is_some() {
+                cx.boolean(node, "where")
+            } else {
+                None
             };
-            let _ = check_node;
-            match cx.boolean(node, "check") {
-                Some((ir, src)) => (filter, Some(ir), src),
-                None => (filter, None, String::new()),
+            if node.get("check").is_none() {
+                cx.error_at_id(
+                    crate::diag::Code::MissingKey,
+                    "`for_each` needs a `check` for each instance".to_owned(),
+                );
+                return (filter, None);
             }
+            (filter, cx.boolean(node, "check"))
         });
-        Some(PerInstance { list, list_name, filter, check: check?, per, src, list_src })
+        let (check, src) = check?;
+        let (filter, filter_src) = filter.map_or((None, None), |(ir, s)| (Some(ir), Some(s)));
+        Some(PerInstance {
+            list,
+            list_name,
+            filter,
+            filter_src,
+            check,
+            per,
+            src,
+            list_src,
+        })
     }
 
     pub(crate) fn score<'a>(&'a self, points: f64, bonus: bool, cx: &mut Cx<'a>) -> super::Scored {
@@ -75,14 +90,29 @@ impl PerInstance {
             if !bonus {
                 let path = cx.item_path(1);
                 let reason = if missing {
-                    Text { zh: format!("无佐证：{}", self.src), en: format!("no evidence: {}", self.src) }
+                    Text {
+                        zh: format!("无佐证：{}", self.src),
+                        en: format!("no evidence: {}", self.src),
+                    }
                 } else {
-                    Text { zh: format!("不满足：{}", self.src), en: format!("fails: {}", self.src) }
+                    Text {
+                        zh: format!("不满足：{}", self.src),
+                        en: format!("fails: {}", self.src),
+                    }
                 };
-                out.deductions.push(Deduction { points: self.per, item: None, path: Some(path), reason });
+                out.deductions.push(Deduction {
+                    points: self.per,
+                    item: None,
+                    path: Some(path),
+                    reason,
+                });
             }
         }
-        let earned = if bonus { (self.per * passing as f64).min(points) } else { (points - self.per * out.failed as f64).max(0.0) };
+        let earned = if bonus {
+            (self.per * passing as f64).min(points)
+        } else {
+            (points - self.per * out.failed as f64).max(0.0)
+        };
         out.earned = Some(earned);
         out
     }
@@ -90,10 +120,22 @@ impl PerInstance {
     pub(crate) fn describe(&self, p: &str, bonus: bool, zh: bool) -> String {
         let d = crate::report::fmt_num(self.per);
         match (bonus, zh) {
-            (false, true) => format!("对 `{}` 中每一项检查 `{}`，每个不满足扣 {d} 分，扣完 {p} 分为止", self.list_src, self.src),
-            (false, false) => format!("for each of `{}`, `{}`; {d} deducted per failing instance, down to 0 of {p}", self.list_src, self.src),
-            (true, true) => format!("对 `{}` 中每一项检查 `{}`，每个满足加 {d} 分，最多 {p} 分", self.list_src, self.src),
-            (true, false) => format!("for each of `{}`, `{}`; {d} added per passing instance, up to {p}", self.list_src, self.src),
+            (false, true) => format!(
+                "对 `{}` 中每一项检查 `{}`，每个不满足扣 {d} 分，扣完 {p} 分为止",
+                self.list_src, self.src
+            ),
+            (false, false) => format!(
+                "for each of `{}`, `{}`; {d} deducted per failing instance, down to 0 of {p}",
+                self.list_src, self.src
+            ),
+            (true, true) => format!(
+                "对 `{}` 中每一项检查 `{}`，每个满足加 {d} 分，最多 {p} 分",
+                self.list_src, self.src
+            ),
+            (true, false) => format!(
+                "for each of `{}`, `{}`; {d} added per passing instance, up to {p}",
+                self.list_src, self.src
+            ),
         }
     }
 }

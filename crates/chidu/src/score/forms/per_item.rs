@@ -29,21 +29,39 @@ impl PerItem {
         let per = cx.per_amount(node)?;
         let list = node.get("items")?;
         let Some(entries) = list.as_seq() else {
-            cx.error(crate::diag::Code::InvalidValue, list, "`items` must be a list of {id, title, check}");
+            cx.error(
+                crate::diag::Code::InvalidValue,
+                list,
+                "`items` must be a list of {id, title, check}",
+            );
             return None;
         };
         let mut items = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for entry in entries {
-            cx.reader().map(entry, "an item", &["id", "title", "check"])?;
+            cx.reader()
+                .map(entry, "an item", &["id", "title", "check"])?;
             let id_node = cx.reader().required(entry, "id", "an item")?;
             let id = cx.reader().string(id_node, "item `id`")?;
             if !seen.insert(id.clone()) {
-                cx.error(crate::diag::Code::DuplicateId, id_node, format!("item id `{id}` appears twice in this indicator"));
+                cx.error(
+                    crate::diag::Code::DuplicateId,
+                    id_node,
+                    format!("item id `{id}` appears twice in this indicator"),
+                );
             }
-            let title = entry.get("title").and_then(|t| cx.reader().text(t, "item `title`"));
-            let Some((check, src)) = cx.boolean(entry, "check") else { continue };
-            items.push(Item { id, title, check, src });
+            let title = entry
+                .get("title")
+                .and_then(|t| cx.reader().text(t, "item `title`"));
+            let Some((check, src)) = cx.boolean(entry, "check") else {
+                continue;
+            };
+            items.push(Item {
+                id,
+                title,
+                check,
+                src,
+            });
         }
         Some(PerItem { items, per })
     }
@@ -66,31 +84,75 @@ impl PerItem {
             }
             if !bonus {
                 let reason = item_reason(item, missing);
-                out.deductions.push(Deduction { points: self.per, item: Some(item.id.clone()), path: None, reason });
+                out.deductions.push(Deduction {
+                    points: self.per,
+                    item: Some(item.id.clone()),
+                    path: None,
+                    reason,
+                });
             }
         }
-        let earned = if bonus { (self.per * passing as f64).min(points) } else { (points - self.per * out.failed as f64).max(0.0) };
+        let earned = if bonus {
+            (self.per * passing as f64).min(points)
+        } else {
+            (points - self.per * out.failed as f64).max(0.0)
+        };
         out.earned = Some(earned);
         out
     }
 
     pub(crate) fn describe(&self, p: &str, bonus: bool, zh: bool) -> String {
         let d = crate::report::fmt_num(self.per);
-        let names: Vec<String> = self.items.iter().map(|i| i.title.as_ref().map_or(i.id.clone(), |t| if zh { t.zh.clone() } else { t.en.clone() })).collect();
+        let names: Vec<String> =
+            self.items
+                .iter()
+                .map(|i| {
+                    i.title.as_ref().map_or(i.id.clone(), |t| {
+                        if zh { t.zh.clone() } else { t.en.clone() }
+                    })
+                })
+                .collect();
         match (bonus, zh) {
-            (false, true) => format!("共 {} 项（{}），每缺一项扣 {d} 分，扣完 {p} 分为止", names.len(), names.join("、")),
-            (false, false) => format!("{} items ({}); {d} deducted per missing item, down to 0 of {p}", names.len(), names.join(", ")),
-            (true, true) => format!("共 {} 项（{}），每满足一项加 {d} 分，最多 {p} 分", names.len(), names.join("、")),
-            (true, false) => format!("{} items ({}); {d} added per item met, up to {p}", names.len(), names.join(", ")),
+            (false, true) => format!(
+                "共 {} 项（{}），每缺一项扣 {d} 分，扣完 {p} 分为止",
+                names.len(),
+                names.join("、")
+            ),
+            (false, false) => format!(
+                "{} items ({}); {d} deducted per missing item, down to 0 of {p}",
+                names.len(),
+                names.join(", ")
+            ),
+            (true, true) => format!(
+                "共 {} 项（{}），每满足一项加 {d} 分，最多 {p} 分",
+                names.len(),
+                names.join("、")
+            ),
+            (true, false) => format!(
+                "{} items ({}); {d} added per item met, up to {p}",
+                names.len(),
+                names.join(", ")
+            ),
         }
     }
 }
 
 fn item_reason(item: &Item, missing: bool) -> Text {
-    let (zh_name, en_name) = item.title.as_ref().map_or((item.id.clone(), item.id.clone()), |t| (t.zh.clone(), t.en.clone()));
+    let (zh_name, en_name) = item
+        .title
+        .as_ref()
+        .map_or((item.id.clone(), item.id.clone()), |t| {
+            (t.zh.clone(), t.en.clone())
+        });
     if missing {
-        Text { zh: format!("{zh_name}：无佐证"), en: format!("{en_name}: no evidence") }
+        Text {
+            zh: format!("{zh_name}：无佐证"),
+            en: format!("{en_name}: no evidence"),
+        }
     } else {
-        Text { zh: format!("{zh_name}：未达标"), en: format!("{en_name}: not met") }
+        Text {
+            zh: format!("{zh_name}：未达标"),
+            en: format!("{en_name}: not met"),
+        }
     }
 }

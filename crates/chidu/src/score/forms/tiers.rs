@@ -21,7 +21,11 @@ impl Tiers {
         let (measure, measure_src) = cx.numeric(node, "measure")?;
         let list = node.get("tiers")?;
         let Some(entries) = list.as_seq() else {
-            cx.error(Code::InvalidValue, list, "`tiers` must be a list of {min, points}");
+            cx.error(
+                Code::InvalidValue,
+                list,
+                "`tiers` must be a list of {min, points}",
+            );
             return None;
         };
         let mut tiers = Vec::new();
@@ -34,10 +38,18 @@ impl Tiers {
             if let Some(&(prev, _)) = tiers.last()
                 && min >= prev
             {
-                cx.error(Code::InvalidValue, min_node, format!("tiers must be listed by descending `min`; {min} follows {prev}"));
+                cx.error(
+                    Code::InvalidValue,
+                    min_node,
+                    format!("tiers must be listed by descending `min`; {min} follows {prev}"),
+                );
             }
             if points > cx.points + 1e-9 || points < 0.0 {
-                cx.error(Code::InvalidValue, points_node, format!("tier points {points} are outside 0..{}", cx.points));
+                cx.error(
+                    Code::InvalidValue,
+                    points_node,
+                    format!("tier points {points} are outside 0..{}", cx.points),
+                );
             }
             tiers.push((min, points));
         }
@@ -45,17 +57,27 @@ impl Tiers {
             cx.error(Code::InvalidValue, list, "`tiers` is empty");
             return None;
         }
-        Some(Tiers { measure, tiers, measure_src })
+        Some(Tiers {
+            measure,
+            tiers,
+            measure_src,
+        })
     }
 
     pub(crate) fn score<'a>(&'a self, _points: f64, cx: &mut Cx<'a>) -> super::Scored {
         let mut out = super::Scored::default();
-        let V::Num(m) = eval(&self.measure, cx) else { return out };
+        let V::Num(m) = eval(&self.measure, cx) else {
+            return out;
+        };
         out.measure = Some(m);
         let tier = self.tiers.iter().find(|(min, _)| m >= *min);
         out.earned = Some(tier.map_or(0.0, |(_, p)| *p));
         if let Some((top, _)) = self.tiers.first() {
-            out.comparison = Some(crate::report::Comparison { left: crate::report::Shown::Num(m), op: ">=", right: crate::report::Shown::Num(*top) });
+            out.comparison = Some(crate::report::Comparison {
+                left: crate::report::Shown::Num(m),
+                op: ">=",
+                right: crate::report::Shown::Num(*top),
+            });
         }
         out
     }
@@ -66,13 +88,25 @@ impl Tiers {
             .iter()
             .map(|(min, pts)| {
                 let (min, pts) = (crate::report::fmt_num(*min), crate::report::fmt_num(*pts));
-                if zh { format!("≥{min} 得 {pts} 分") } else { format!("≥ {min}: {pts}") }
+                if zh {
+                    format!("≥{min} 得 {pts} 分")
+                } else {
+                    format!("≥ {min}: {pts}")
+                }
             })
             .collect();
         if zh {
-            format!("`{}` 分档计分（满分 {p} 分）：{}，否则 0 分", self.measure_src, parts.join("；"))
+            format!(
+                "`{}` 分档计分（满分 {p} 分）：{}，否则 0 分",
+                self.measure_src,
+                parts.join("；")
+            )
         } else {
-            format!("`{}` in tiers (of {p}): {}; else 0", self.measure_src, parts.join("; "))
+            format!(
+                "`{}` in tiers (of {p}): {}; else 0",
+                self.measure_src,
+                parts.join("; ")
+            )
         }
     }
 }

@@ -1,0 +1,60 @@
+//! Every built-in pack loads, its rule tests pass, and every indicator has a met and a
+//! not-met case.
+
+fn parent(p: &str) -> &str {
+    p.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn builtin_packs_pass_their_tests_with_full_coverage() {
+    let ids = chidu::builtins();
+    assert!(ids.contains(&"demo"), "built-ins: {ids:?}");
+    for id in ids {
+        let std = chidu::Standard::builtin(id).unwrap_or_else(|e| panic!("{id} does not load:\n{e}"));
+        let files: Vec<(String, String)> = chidu::builtin_files_under(&format!("{id}/tests/"))
+            .into_iter()
+            .map(|p| (p.to_owned(), chidu::builtin_file(p).unwrap().to_owned()))
+            .collect();
+        assert!(!files.is_empty(), "{id} has no tests");
+        let read = |file: &str, rel: &str| {
+            let path = normalize(&format!("{}/{rel}", parent(file)));
+            chidu::builtin_file(&path).map(str::to_owned).ok_or_else(|| format!("no file {path}"))
+        };
+        let run = chidu::testing::run_tests(&std, &files, &read);
+        let failures: Vec<String> = run.cases.iter().filter(|c| !c.failures.is_empty()).map(|c| format!("{}: {}: {:?}", c.file, c.name, c.failures)).collect();
+        assert!(failures.is_empty(), "{id}: {failures:#?}");
+        assert!(run.uncovered.is_empty(), "{id}: indicators without a met and a not-met case: {:?}", run.uncovered);
+    }
+}
+
+#[test]
+fn examples_evaluate_without_invalid_records() {
+    for id in chidu::builtins() {
+        let std = chidu::Standard::builtin(id).unwrap();
+        let engine = std.compile().unwrap();
+        let mut inputs = Vec::new();
+        for p in chidu::builtin_files_under(&format!("{id}/examples/")) {
+            inputs.extend(chidu::read_yaml(chidu::builtin_file(p).unwrap(), p));
+        }
+        assert!(inputs.len() >= 3, "{id} has {} examples", inputs.len());
+        let options = chidu::Options::default().with_as_of("2026-06-30").unwrap();
+        let batch = engine.evaluate_batch(&inputs, &options);
+        assert_eq!(batch.invalid(), 0, "{id}: {}", batch.to_json());
+        let vetoed = batch.entries.iter().filter(|e| matches!(e, chidu::Entry::Report(r) if r.vetoed())).count();
+        assert!(vetoed >= 1, "{id}: the weak example should be vetoed");
+    }
+}
