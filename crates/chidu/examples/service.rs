@@ -25,7 +25,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (done_tx, done_rx) = mpsc::channel::<(usize, String)>();
     let workers: Vec<_> = (0..2)
         .map(|_| {
-            let (engine, options, rx, done_tx) = (Arc::clone(&engine), Arc::clone(&options), Arc::clone(&rx), done_tx.clone());
+            let (engine, options, rx, done_tx) = (
+                Arc::clone(&engine),
+                Arc::clone(&options),
+                Arc::clone(&rx),
+                done_tx.clone(),
+            );
             thread::spawn(move || {
                 loop {
                     let job = match rx.lock() {
@@ -37,7 +42,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let reply = match engine.parse_json(&body) {
                         Ok(record) => {
                             let report = engine.evaluate_record(&record, &options);
-                            let first_gap = report.gaps.first().map(|g| g.indicator.clone()).unwrap_or_default();
+                            let first_gap = report
+                                .gaps
+                                .first()
+                                .map(|g| g.indicator.clone())
+                                .unwrap_or_default();
                             format!(
                                 "{} score={} grade={} first gap={first_gap}",
                                 report.record.id.as_deref().unwrap_or("?"),

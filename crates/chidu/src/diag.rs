@@ -220,7 +220,7 @@ pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
 }
 
 /// East Asian wide characters take two terminal columns.
-fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     s.chars()
         .map(|c| {
             let c = c as u32;

@@ -24,7 +24,8 @@ fn builtin_packs_pass_their_tests_with_full_coverage() {
     let ids = chidu::builtins();
     assert!(ids.contains(&"demo"), "built-ins: {ids:?}");
     for id in ids {
-        let std = chidu::Standard::builtin(id).unwrap_or_else(|e| panic!("{id} does not load:\n{e}"));
+        let std =
+            chidu::Standard::builtin(id).unwrap_or_else(|e| panic!("{id} does not load:\n{e}"));
         let files: Vec<(String, String)> = chidu::builtin_files_under(&format!("{id}/tests/"))
             .into_iter()
             .map(|p| (p.to_owned(), chidu::builtin_file(p).unwrap().to_owned()))
@@ -32,12 +33,23 @@ fn builtin_packs_pass_their_tests_with_full_coverage() {
         assert!(!files.is_empty(), "{id} has no tests");
         let read = |file: &str, rel: &str| {
             let path = normalize(&format!("{}/{rel}", parent(file)));
-            chidu::builtin_file(&path).map(str::to_owned).ok_or_else(|| format!("no file {path}"))
+            chidu::builtin_file(&path)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("no file {path}"))
         };
         let run = chidu::testing::run_tests(&std, &files, &read);
-        let failures: Vec<String> = run.cases.iter().filter(|c| !c.failures.is_empty()).map(|c| format!("{}: {}: {:?}", c.file, c.name, c.failures)).collect();
+        let failures: Vec<String> = run
+            .cases
+            .iter()
+            .filter(|c| !c.failures.is_empty())
+            .map(|c| format!("{}: {}: {:?}", c.file, c.name, c.failures))
+            .collect();
         assert!(failures.is_empty(), "{id}: {failures:#?}");
-        assert!(run.uncovered.is_empty(), "{id}: indicators without a met and a not-met case: {:?}", run.uncovered);
+        assert!(
+            run.uncovered.is_empty(),
+            "{id}: indicators without a met and a not-met case: {:?}",
+            run.uncovered
+        );
     }
 }
 
@@ -54,7 +66,11 @@ fn examples_evaluate_without_invalid_records() {
         let options = chidu::Options::default().with_as_of("2026-06-30").unwrap();
         let batch = engine.evaluate_batch(&inputs, &options);
         assert_eq!(batch.invalid(), 0, "{id}: {}", batch.to_json());
-        let vetoed = batch.entries.iter().filter(|e| matches!(e, chidu::Entry::Report(r) if r.vetoed())).count();
+        let vetoed = batch
+            .entries
+            .iter()
+            .filter(|e| matches!(e, chidu::Entry::Report(r) if r.vetoed()))
+            .count();
         assert!(vetoed >= 1, "{id}: the weak example should be vetoed");
     }
 }

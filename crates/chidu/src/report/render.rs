@@ -7,6 +7,12 @@ use crate::Lang;
 use crate::model::Model;
 use crate::standard::{Batch, Entry};
 
+/// Pads to a terminal width (CJK characters take two columns).
+fn pad(s: &str, width: usize) -> String {
+    let w = crate::diag::display_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
@@ -122,9 +128,9 @@ pub fn report_text(report: &Report, lang: Lang, color: bool) -> String {
             .map_or("—".to_owned(), |r| format!("{:.0}%", r * 100.0));
         let _ = writeln!(
             s,
-            "  {:<4} {:<20} {:>6} / {:<6} {ratio}",
-            def.id,
-            def.title.get(lang),
+            "  {} {} {:>6} / {:<6} {ratio:>4}",
+            pad(&def.id, 4),
+            pad(def.title.get(lang), 26),
             fmt_num(sec.earned),
             fmt_num(sec.possible)
         );
@@ -156,8 +162,8 @@ pub fn report_text(report: &Report, lang: Lang, color: bool) -> String {
             };
             let _ = writeln!(
                 s,
-                "  {:<8} {:>7}  {}  [{}]",
-                ind.id,
+                "  {} {:>7}  {}  [{}]",
+                pad(&ind.id, 8),
                 lost,
                 ind.title.get(lang),
                 p.status(r.status, lang)
@@ -357,7 +363,9 @@ pub fn batch_text(batch: &Batch, lang: Lang, color: bool) -> String {
                 };
                 let _ = writeln!(
                     s,
-                    "{id:<12} {name:<16} {:>7}  {}{veto}",
+                    "{} {} {:>7}  {}{veto}",
+                    pad(id, 12),
+                    pad(name, 40),
                     score_text(r.score),
                     grade_label(r, lang)
                 );
@@ -544,8 +552,8 @@ pub(crate) fn outline(model: &Model, lang: Lang) -> String {
             };
             let _ = writeln!(
                 s,
-                "  {:<8} {:>5}  {}{kind}",
-                ind.id,
+                "  {} {:>5}  {}{kind}",
+                pad(&ind.id, 8),
                 fmt_num(ind.points),
                 ind.title.get(lang)
             );
