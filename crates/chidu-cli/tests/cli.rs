@@ -1,0 +1,179 @@
+//! The `chidu` binary: outputs and exit codes (0 ok, 1 gate, 2 invalid standard, 3 invalid records).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn chidu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chidu"))
+        .args(args)
+        .env_remove("CHIDU_LANG")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("chidu-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn check_builtin_examples_prints_grades() {
+    let o = chidu(&["check", "demo", "--as-of", "2026-06-30", "--lang", "en"]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("Excellent") && out.contains("Fail"), "{out}");
+}
+
+#[test]
+fn gates_fail_with_exit_1() {
+    assert_eq!(
+        chidu(&[
+            "check",
+            "demo",
+            "--as-of",
+            "2026-06-30",
+            "--fail-under",
+            "90"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        chidu(&["check", "demo", "--as-of", "2026-06-30", "--fail-on-veto"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn invalid_records_exit_3_and_the_rest_are_reported() {
+    let d = temp("invalid");
+    let f = d.join("s.jsonl");
+    let good = serde_json::to_string(&serde_json::json!({"id": "OK-1", "name": "好站"})).unwrap();
+    std::fs::write(
+        &f,
+        format!("{good}\n{{\"id\": \"BAD-1\", \"premises\": {{\"mode\": \"castle\"}}}}\n"),
+    )
+    .unwrap();
+    let out_path = d.join("out.json");
+    let o = chidu(&[
+        "check",
+        "demo",
+        f.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+        "--output",
+        out_path.to_str().unwrap(),
+        "--fail-on-veto",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "3 beats 1");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    assert_eq!(v["reports"].as_array().unwrap().len(), 2);
+    assert_eq!(v["reports"][1]["error"]["kind"], "invalid_record");
+    assert_eq!(v["summary"]["invalid"], 1);
+    assert!(text(&o).1.contains("BAD-1"));
+}
+
+#[test]
+fn broken_pack_lints_with_file_line_col_and_exit_2() {
+    let d = temp("broken");
+    std::fs::write(
+        d.join("standard.yaml"),
+        "chidu: 1\nid: b\ntitle: B\ntotal: 10\ngrades: [{id: ok}]\nsections: [s.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("record.yaml"), "fields:\n  id: {type: string}\n  staff: {type: list, item: {fields: {name: {type: string}}}}\n").unwrap();
+    std::fs::write(d.join("s.yaml"), "id: S\ntitle: S\npoints: 10\nindicators:\n  - id: A\n    title: A\n    points: 10\n    check: count(staf) >= 2\n").unwrap();
+    let o = chidu(&["lint", d.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("s.yaml:8:18: error[unknown_field]"), "{err}");
+    assert!(err.contains("did you mean `staff`?"), "{err}");
+    let o = chidu(&["lint", d.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["code"], "unknown_field");
+    assert_eq!(v[0]["line"], 8);
+    assert_eq!(v[0]["column"], 18);
+}
+
+#[test]
+fn unreadable_input_exits_2() {
+    assert_eq!(
+        chidu(&["check", "demo", "/nonexistent/records.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(chidu(&["check", "no-such-standard"]).status.code(), Some(2));
+}
+
+#[test]
+fn test_command_reports_counts_and_coverage() {
+    let o = chidu(&["test", "demo", "--coverage"]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+    assert!(
+        out.contains("every indicator has a met and a not-met case"),
+        "{out}"
+    );
+}
+
+#[test]
+fn explain_and_schema() {
+    let o = chidu(&["explain", "taicang", "PZ05", "--lang", "en"]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("Points") && out.contains("Scoring"), "{out}");
+    let o = chidu(&["schema", "demo"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["type"], "object");
+    assert!(v["properties"]["staff"]["items"]["properties"].is_object());
+    let o = chidu(&["schema", "--rules"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in ["standard", "record", "section"] {
+        assert!(v[k]["$schema"].is_string(), "{k}");
+    }
+}
+
+#[test]
+fn jsonl_and_markdown_formats() {
+    let o = chidu(&[
+        "check",
+        "demo",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "jsonl",
+    ]);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|l| l["format"] == "chidu.report/1"));
+    let o = chidu(&[
+        "check",
+        "demo",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "md",
+        "--lang",
+        "en",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("## Remediation list"));
+}
