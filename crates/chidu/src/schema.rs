@@ -39,6 +39,8 @@ pub(crate) struct FieldDef {
 pub(crate) struct ObjSchema {
     pub(crate) fields: Vec<FieldDef>,
     pub(crate) index: HashMap<String, u32>,
+    /// Slots of the required fields.
+    pub(crate) required: Vec<u32>,
 }
 
 impl ObjSchema {
@@ -196,7 +198,11 @@ impl RecordSchema {
             let Some(def) = self.read_field(&k.name, v, r, depth) else {
                 continue;
             };
-            obj.index.insert(k.name.clone(), obj.fields.len() as u32);
+            let slot = obj.fields.len() as u32;
+            if def.required {
+                obj.required.push(slot);
+            }
+            obj.index.insert(k.name.clone(), slot);
             obj.fields.push(def);
         }
         Some(obj)

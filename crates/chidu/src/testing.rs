@@ -368,7 +368,7 @@ fn check_indicator(
                         J::String(
                             d.path
                                 .clone()
-                                .or_else(|| d.item.clone())
+                                .or_else(|| report.deduction_item(r, d).map(str::to_owned))
                                 .unwrap_or_default(),
                         )
                     })

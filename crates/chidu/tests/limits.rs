@@ -15,7 +15,11 @@ fn pack(check: &str) -> Vec<(String, String)> {
 fn codes(files: Vec<(String, String)>) -> Vec<String> {
     match chidu::Standard::from_strings(files, "") {
         Ok(_) => Vec::new(),
-        Err(e) => e.diagnostics.iter().map(|d| d.code.as_str().to_owned()).collect(),
+        Err(e) => e
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str().to_owned())
+            .collect(),
     }
 }
 
@@ -23,7 +27,10 @@ fn codes(files: Vec<(String, String)>) -> Vec<String> {
 fn yaml_alias_bomb_is_rejected() {
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
-        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
     }
     let mut files = pack("n >= 1");
     files[0].1.push_str(&bomb.replace("a0:", "x0:"));
@@ -36,9 +43,15 @@ fn yaml_alias_bomb_is_rejected() {
 #[test]
 fn deep_nesting_is_rejected() {
     let mut files = pack("n >= 1");
-    files[0].1.push_str(&format!("deep: {}{}\n", "[".repeat(5000), "]".repeat(5000)));
+    files[0]
+        .1
+        .push_str(&format!("deep: {}{}\n", "[".repeat(5000), "]".repeat(5000)));
     let c = codes(files);
-    assert!(c.iter().any(|c| c == "limit_exceeded" || c == "yaml_syntax"), "{c:?}");
+    assert!(
+        c.iter()
+            .any(|c| c == "limit_exceeded" || c == "yaml_syntax"),
+        "{c:?}"
+    );
 }
 
 #[test]
@@ -61,33 +74,49 @@ fn huge_and_deep_expressions_are_rejected() {
 #[test]
 fn oversized_regex_is_a_load_error_and_matching_is_linear() {
     let big = "matches(name, \"([a-z]{1000}){100}\")";
-    assert!(codes(pack(big)).contains(&"invalid_value".to_owned()), "{:?}", codes(pack(big)));
+    assert!(
+        codes(pack(big)).contains(&"invalid_value".to_owned()),
+        "{:?}",
+        codes(pack(big))
+    );
     let std = chidu::Standard::from_strings(pack("matches(name, \"(a+)+$\")"), "").unwrap();
     let engine = std.compile().unwrap();
     let name = format!("{}!", "a".repeat(200_000));
     let opts = chidu::Options::default().with_as_of("2026-06-30").unwrap();
     let start = std::time::Instant::now();
-    let r = engine.evaluate(&serde_json::json!({"id": "x", "name": name}), &opts).unwrap();
+    let r = engine
+        .evaluate(&serde_json::json!({"id": "x", "name": name}), &opts)
+        .unwrap();
     assert_eq!(r.indicators[0].status, chidu::Status::NotMet);
     assert!(start.elapsed().as_secs() < 5);
 }
 
 fn engine() -> chidu::Engine {
-    chidu::Standard::from_strings(pack("n >= 1"), "").unwrap().compile().unwrap()
+    chidu::Standard::from_strings(pack("n >= 1"), "")
+        .unwrap()
+        .compile()
+        .unwrap()
 }
 
 #[test]
 fn impossible_dates_nan_and_wrong_types_make_the_record_invalid() {
     let e = engine();
-    let err = e.parse_json(br#"{"id": "x", "d": "2024-02-30"}"#).unwrap_err();
+    let err = e
+        .parse_json(br#"{"id": "x", "d": "2024-02-30"}"#)
+        .unwrap_err();
     assert_eq!(err.path, "d");
     let err = e.parse_json(br#"{"id": "x", "n": NaN}"#).unwrap_err();
-    assert!(err.message.contains("expected") || err.message.contains("NaN") || !err.message.is_empty());
+    assert!(
+        err.message.contains("expected") || err.message.contains("NaN") || !err.message.is_empty()
+    );
     let err = e.parse_json(br#"{"id": "x", "n": 1e400}"#).unwrap_err();
     assert!(!err.message.is_empty());
     let err = e.parse_json(br#"{"id": "x", "n": 2.5}"#).unwrap_err();
     assert_eq!(err.path, "n");
-    assert!(e.parse_json(br#"{"id": "x", "n": 3.0}"#).is_ok(), "integral floats are ints");
+    assert!(
+        e.parse_json(br#"{"id": "x", "n": 3.0}"#).is_ok(),
+        "integral floats are ints"
+    );
     let err = e.parse_json(br#"{"n": 3}"#).unwrap_err();
     assert_eq!(err.path, "id");
     assert!(e.parse_json(b"\xff\xfe").is_err());
@@ -113,10 +142,17 @@ fn invalid_utf8_record_file_is_an_error_not_a_panic() {
     std::fs::write(&f, b"id: \xff\xfe\n").unwrap();
     assert!(chidu::read_path(&f, None).is_err());
     let g = dir.join("bad.jsonl");
-    std::fs::write(&g, "{\"id\": \"a\", \"n\": 1}\nnot json\n{\"id\": \"b\", \"n\": \"x\"}\n").unwrap();
+    std::fs::write(
+        &g,
+        "{\"id\": \"a\", \"n\": 1}\nnot json\n{\"id\": \"b\", \"n\": \"x\"}\n",
+    )
+    .unwrap();
     let std = chidu::Standard::from_strings(pack("n >= 1"), "").unwrap();
     let raws = chidu::read_path(&g, Some(&std)).unwrap();
-    let batch = std.compile().unwrap().evaluate_batch(&raws, &chidu::Options::default());
+    let batch = std
+        .compile()
+        .unwrap()
+        .evaluate_batch(&raws, &chidu::Options::default());
     assert_eq!(batch.entries.len(), 3, "nothing is lost");
     assert_eq!(batch.invalid(), 2);
     std::fs::remove_dir_all(&dir).ok();

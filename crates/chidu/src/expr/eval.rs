@@ -21,12 +21,52 @@ pub(crate) struct Cx<'a> {
     frames: [Frame<'a>; MAX_AGG_DEPTH + 1],
     pub(crate) lets: Vec<V<'a>>,
     /// Missing paths behind each `let` that ended missing (reported where the let is used).
-    pub(crate) let_missing: Vec<Vec<String>>,
+    pub(crate) let_missing: Vec<Vec<MissingRef<'a>>>,
     pub(crate) as_of: i32,
-    /// Paths of missing values met on the way (only recorded when a value is missing).
-    pub(crate) missing: Vec<String>,
+    /// Missing values met on the way; formatted into paths only when reported.
+    pub(crate) missing: Vec<MissingRef<'a>>,
     /// Set when evaluation failed (numeric overflow).
     pub(crate) error: Option<&'static str>,
+}
+
+/// Where a missing value was met: its name and the open aggregate items, copied without
+/// allocating; [`MissingRef::path`] formats it (`staff[2].certificate`) when a report needs it.
+#[derive(Clone, Copy)]
+pub(crate) struct MissingRef<'a> {
+    name: &'a str,
+    depth: u8,
+    frames: [(u32, &'a str, u8); MAX_AGG_DEPTH],
+}
+
+impl MissingRef<'_> {
+    pub(crate) fn path(&self) -> String {
+        let item = self.item_path(self.depth);
+        match (item.is_empty(), self.name.is_empty()) {
+            (true, _) => self.name.to_owned(),
+            (false, true) => item,
+            (false, false) => format!("{item}.{}", self.name),
+        }
+    }
+
+    fn item_path(&self, depth: u8) -> String {
+        if depth == 0 {
+            return String::new();
+        }
+        let Some(&(index, list_name, scope)) = self.frames.get(depth as usize - 1) else {
+            return String::new();
+        };
+        let prefix = if scope == 0 || scope >= depth {
+            String::new()
+        } else {
+            self.item_path(scope) + "."
+        };
+        let name = if list_name.is_empty() {
+            "list"
+        } else {
+            list_name
+        };
+        format!("{prefix}{name}[{index}]")
+    }
 }
 
 impl<'a> Cx<'a> {
@@ -85,18 +125,23 @@ impl<'a> Cx<'a> {
         format!("{prefix}{name}[{}]", f.index)
     }
 
-    fn note_missing(&mut self, depth: u8, name: &str) {
+    fn note_missing(&mut self, depth: u8, name: &'a str) {
         if self.missing.len() >= 64 {
             return;
         }
-        let path = if depth == 0 {
-            name.to_owned()
-        } else if name.is_empty() {
-            self.item_path(depth)
-        } else {
-            format!("{}.{name}", self.item_path(depth))
-        };
-        self.missing.push(path);
+        let mut frames = [(0, "", 0); MAX_AGG_DEPTH];
+        for (slot, f) in frames
+            .iter_mut()
+            .zip(self.frames.iter().skip(1))
+            .take(depth as usize)
+        {
+            *slot = (f.index, f.list_name, f.list_scope);
+        }
+        self.missing.push(MissingRef {
+            name,
+            depth,
+            frames,
+        });
     }
 }
 

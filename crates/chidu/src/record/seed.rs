@@ -17,15 +17,16 @@ const PRESENT: Value = Value::Bool(true);
 /// Longest list accepted in a record.
 const MAX_LIST: usize = 1_000_000;
 
-#[derive(Clone)]
-enum Seg {
-    Field(String),
+/// A path segment; field names borrow from the schema so tracking the path costs no allocation.
+#[derive(Clone, Copy)]
+enum Seg<'m> {
+    Field(&'m str),
     Index(usize),
 }
 
 pub(crate) struct Ctx<'m> {
     model: &'m Model,
-    path: Vec<Seg>,
+    path: Vec<Seg<'m>>,
     pub(crate) warnings: Vec<crate::report::RecordWarning>,
     failure: Option<(String, String)>,
 }
@@ -101,14 +102,14 @@ struct ObjSeed<'c, 'm> {
     keep: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjSeed<'_, '_> {
+impl<'de, 'm> DeserializeSeed<'de> for ObjSeed<'_, 'm> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
+impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a mapping")
@@ -120,7 +121,7 @@ impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
         Ok(Value::Missing)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let model = self.ctx.model;
+        let model: &'m Model = self.ctx.model;
         let schema = model.schema.obj(self.obj);
         let used = model.used.slots.get(self.obj as usize);
         let mut slots: Vec<Value> = if self.keep {
@@ -128,43 +129,58 @@ impl<'de> Visitor<'de> for ObjSeed<'_, '_> {
         } else {
             Vec::new()
         };
-        let mut present = vec![false; schema.fields.len()];
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let Some((slot, field)) = schema.field(&key) else {
-                self.ctx.path.push(Seg::Field(key.to_string()));
-                let path = self.ctx.path_string();
-                self.ctx.path.pop();
-                if self.keep && self.ctx.warnings.len() < 100 {
-                    self.ctx.warnings.push(RecordWarning {
-                        path,
-                        message: "unknown field".to_owned(),
-                    });
+        // Presence is tracked only for required fields (usually just the record id).
+        let mut present = vec![false; schema.required.len()];
+        while let Some(key) = map.next_key_seed(KeyLookup { obj: schema })? {
+            let (slot, field) = match key {
+                Key::Known(slot) => match schema.fields.get(slot as usize) {
+                    Some(f) => (slot, f),
+                    None => continue,
+                },
+                Key::Unknown(name) => {
+                    if self.keep && self.ctx.warnings.len() < 100 {
+                        let prefix = self.ctx.path_string();
+                        let path = if prefix.is_empty() {
+                            name
+                        } else {
+                            format!("{prefix}.{name}")
+                        };
+                        self.ctx.warnings.push(RecordWarning {
+                            path,
+                            message: "unknown field".to_owned(),
+                        });
+                    }
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
                 }
-                map.next_value::<IgnoredAny>()?;
-                continue;
             };
             let keep = self.keep
                 && used
                     .and_then(|u| u.get(slot as usize))
                     .copied()
                     .unwrap_or(true);
-            self.ctx.path.push(Seg::Field(key.to_string()));
+            self.ctx.path.push(Seg::Field(&field.name));
             let v = map.next_value_seed(FieldSeed {
                 ctx: self.ctx,
                 ty: &field.ty,
                 keep,
             })?;
             self.ctx.path.pop();
-            if !matches!(v, Value::Missing) {
-                present[slot as usize] = true;
+            if !present.is_empty()
+                && !matches!(v, Value::Missing)
+                && let Some(i) = schema.required.iter().position(|&r| r == slot)
+            {
+                present[i] = true;
             }
             if keep && let Some(s) = slots.get_mut(slot as usize) {
                 *s = v;
             }
         }
-        for (i, f) in schema.fields.iter().enumerate() {
-            if f.required && !present[i] {
-                self.ctx.path.push(Seg::Field(f.name.clone()));
+        for (i, &slot) in schema.required.iter().enumerate() {
+            if !present[i]
+                && let Some(f) = schema.fields.get(slot as usize)
+            {
+                self.ctx.path.push(Seg::Field(&f.name));
                 let e = self.ctx.fail("required field is missing".to_owned());
                 self.ctx.path.pop();
                 return Err(e);
@@ -213,7 +229,7 @@ struct FieldSeed<'c, 'm, 't> {
     keep: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
+impl<'de, 'm> DeserializeSeed<'de> for FieldSeed<'_, 'm, '_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
         match self.ty {
@@ -228,7 +244,7 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
     }
 }
 
-impl FieldSeed<'_, '_, '_> {
+impl<'m> FieldSeed<'_, 'm, '_> {
     fn expected(&self) -> String {
         match self.ty {
             FieldTy::String => "a string".into(),
@@ -264,7 +280,7 @@ impl FieldSeed<'_, '_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
+impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a value of the record schema")
@@ -360,5 +376,35 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Value, A::Error> {
         Err(self.wrong("a mapping"))
+    }
+}
+
+/// A key resolved against the object schema without allocating for known fields.
+enum Key {
+    Known(u32),
+    Unknown(String),
+}
+
+struct KeyLookup<'s> {
+    obj: &'s crate::schema::ObjSchema,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyLookup<'_> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Key, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyLookup<'_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(match self.obj.index.get(v) {
+            Some(&slot) => Key::Known(slot),
+            None => Key::Unknown(v.to_owned()),
+        })
     }
 }

@@ -78,18 +78,31 @@ impl Serialize for Comparison {
     }
 }
 
-impl Serialize for Deduction {
+struct DeductionJson<'a>(&'a Report, &'a IndicatorResult, &'a Deduction);
+impl Serialize for DeductionJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (report, r, d) = (self.0, self.1, self.2);
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("points", &Num2(self.points))?;
-        if let Some(i) = &self.item {
+        m.serialize_entry("points", &Num2(d.points))?;
+        if let Some(i) = report.deduction_item(r, d) {
             m.serialize_entry("item", i)?;
         }
-        if let Some(p) = &self.path {
+        if let Some(p) = &d.path {
             m.serialize_entry("path", p)?;
         }
-        m.serialize_entry("reason", &self.reason)?;
+        m.serialize_entry("reason", &report.deduction_reason(r, d))?;
         m.end()
+    }
+}
+
+struct Deductions<'a>(&'a Report, &'a IndicatorResult);
+impl Serialize for Deductions<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.deductions.len()))?;
+        for d in &self.1.deductions {
+            seq.serialize_element(&DeductionJson(self.0, self.1, d))?;
+        }
+        seq.end()
     }
 }
 
@@ -168,7 +181,7 @@ impl Serialize for IndicatorJson<'_> {
             }
         }
         if !r.deductions.is_empty() {
-            m.serialize_entry("deductions", &r.deductions)?;
+            m.serialize_entry("deductions", &Deductions(report, r))?;
         }
         m.serialize_entry("missing", &r.missing)?;
         if let Some(e) = &r.error {
@@ -188,9 +201,10 @@ struct ValuesJson<'a>(&'a Report, &'a IndicatorResult);
 impl Serialize for ValuesJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (report, r) = (self.0, self.1);
-        let mut m = s.serialize_map(Some(r.values.len()))?;
-        for (name, v) in &r.values {
-            m.serialize_entry(name, report.masked_value(r, name, v))?;
+        let values = report.values(r);
+        let mut m = s.serialize_map(Some(values.len()))?;
+        for (name, v) in values {
+            m.serialize_entry(name, v)?;
         }
         m.end()
     }

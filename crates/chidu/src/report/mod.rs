@@ -191,12 +191,12 @@ pub struct Comparison {
 pub struct Deduction {
     /// Points deducted.
     pub points: f64,
-    /// The item id (per-item form).
-    pub item: Option<String>,
+    /// Index of the item (per-item form); its id and reason come from the standard.
+    pub(crate) item: Option<u32>,
     /// The instance path (per-instance form), e.g. `staff[2]`.
     pub path: Option<String>,
-    /// Why.
-    pub reason: Text,
+    /// The check was missing rather than false (无佐证).
+    pub missing: bool,
 }
 
 /// One indicator's result within a report.
@@ -209,8 +209,8 @@ pub struct IndicatorResult {
     pub earned: f64,
     /// Points possible.
     pub possible: f64,
-    /// `let` values by name.
-    pub values: Vec<(String, Shown)>,
+    /// `let` values in declaration order (names: [`Report::values`]).
+    pub(crate) values: Vec<Shown>,
     /// Top-level comparison.
     pub comparison: Option<Comparison>,
     /// Deductions (per-item and per-instance forms).
@@ -342,6 +342,73 @@ impl Report {
     pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
         self.indicators.iter().find(|r| self.indicator_id(r) == id)
     }
+    /// The `let` values of an indicator result, by name (masked where they derive from pii).
+    pub fn values<'r>(&'r self, r: &'r IndicatorResult) -> Vec<(&'r str, &'r Shown)> {
+        let lets = self
+            .model
+            .indicators
+            .get(r.index)
+            .map_or(&[][..], |i| &i.lets[..]);
+        lets.iter()
+            .zip(&r.values)
+            .enumerate()
+            .map(|(i, (l, v))| (l.def.name.as_str(), self.masked_value(r, i, v)))
+            .collect()
+    }
+
+    /// The item id of a per-item deduction.
+    pub fn deduction_item(&self, r: &IndicatorResult, d: &Deduction) -> Option<&str> {
+        let ind = self.model.indicators.get(r.index)?;
+        match (&ind.form, d.item) {
+            (crate::score::forms::Form::PerItem(f), Some(i)) => {
+                f.items.get(i as usize).map(|it| it.id.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// Why a deduction was made, in both languages.
+    pub fn deduction_reason(&self, r: &IndicatorResult, d: &Deduction) -> Text {
+        let ind = self.model.indicators.get(r.index);
+        match ind.map(|i| &i.form) {
+            Some(crate::score::forms::Form::PerItem(f)) => {
+                let item = d.item.and_then(|i| f.items.get(i as usize));
+                let (zh, en) = item.map_or((String::new(), String::new()), |it| {
+                    it.title
+                        .as_ref()
+                        .map_or((it.id.clone(), it.id.clone()), |t| {
+                            (t.zh.clone(), t.en.clone())
+                        })
+                });
+                if d.missing {
+                    Text {
+                        zh: format!("{zh}：无佐证"),
+                        en: format!("{en}: no evidence"),
+                    }
+                } else {
+                    Text {
+                        zh: format!("{zh}：未达标"),
+                        en: format!("{en}: not met"),
+                    }
+                }
+            }
+            Some(crate::score::forms::Form::PerInstance(f)) => {
+                if d.missing {
+                    Text {
+                        zh: format!("无佐证：{}", f.src),
+                        en: format!("no evidence: {}", f.src),
+                    }
+                } else {
+                    Text {
+                        zh: format!("不满足：{}", f.src),
+                        en: format!("fails: {}", f.src),
+                    }
+                }
+            }
+            _ => Text::default(),
+        }
+    }
+
     /// The rendered message of an indicator result.
     pub fn message(&self, r: &IndicatorResult) -> Option<Text> {
         let ind = self.model.indicators.get(r.index)?;
@@ -362,11 +429,11 @@ impl Report {
         for p in pieces {
             match p {
                 Piece::Lit(t) => s.push_str(t),
-                Piece::Let(i) => {
-                    s.push_str(&r.values.get(*i).map_or("—".to_owned(), |(name, v)| {
-                        self.masked_value(r, name, v).display()
-                    }))
-                }
+                Piece::Let(i) => s.push_str(
+                    &r.values
+                        .get(*i)
+                        .map_or("—".to_owned(), |v| self.masked_value(r, *i, v).display()),
+                ),
                 Piece::Param(name) => s.push_str(
                     &self
                         .model
@@ -386,7 +453,7 @@ impl Report {
     pub(crate) fn masked_value<'v>(
         &self,
         r: &IndicatorResult,
-        name: &str,
+        let_index: usize,
         v: &'v Shown,
     ) -> &'v Shown {
         static MASKED: Shown = Shown::Masked;
@@ -394,7 +461,8 @@ impl Report {
             .model
             .indicators
             .get(r.index)
-            .is_some_and(|i| i.lets.iter().any(|l| l.def.name == name && l.def.pii));
+            .and_then(|i| i.lets.get(let_index))
+            .is_some_and(|l| l.def.pii);
         if self.mask_pii && pii { &MASKED } else { v }
     }
 

@@ -181,16 +181,16 @@ pub fn report_text(report: &Report, lang: Lang, color: bool) -> String {
                 );
             }
             for d in r.deductions.iter().take(5) {
-                let what = d
-                    .item
-                    .clone()
+                let what = report
+                    .deduction_item(r, d)
+                    .map(str::to_owned)
                     .or_else(|| d.path.clone())
                     .unwrap_or_default();
                 let _ = writeln!(
                     s,
                     "           -{} {what}: {}",
                     fmt_num(d.points),
-                    d.reason.get(lang)
+                    report.deduction_reason(r, d).get(lang)
                 );
             }
             if let Some(rem) = &ind.remediation {

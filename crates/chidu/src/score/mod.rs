@@ -155,7 +155,7 @@ fn indicator<'a>(
             }
             _ => {
                 result.status = Status::NoEvidence;
-                result.missing = dedup(std::mem::take(&mut cx.missing));
+                result.missing = dedup(&cx.missing);
                 result.unwaived = (Status::NoEvidence, 0.0);
                 return result;
             }
@@ -181,16 +181,14 @@ fn indicator<'a>(
             },
             _ => None,
         };
-        result
-            .values
-            .push((l.def.name.clone(), Shown::from_view(v, enum_names)));
+        result.values.push(Shown::from_view(v, enum_names));
     }
     let scored = ind.form.score(possible, ind.bonus, cx);
     result.comparison = scored.comparison;
     result.deductions = scored.deductions;
     result.measure = scored.measure;
     result.failed = scored.failed;
-    result.missing = dedup(std::mem::take(&mut cx.missing));
+    result.missing = dedup(&cx.missing);
     let error = cx.error.map(str::to_owned).or(scored.error);
     let (status, earned) = if let Some(e) = error {
         result.error = Some(e);
@@ -215,10 +213,15 @@ fn indicator<'a>(
     result
 }
 
-fn dedup(mut paths: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    paths.retain(|p| seen.insert(p.clone()));
-    paths
+fn dedup(refs: &[crate::expr::eval::MissingRef]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in refs {
+        let p = r.path();
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// (score, bonus); `unwaived` scores as if no waiver applied.

@@ -4,7 +4,6 @@
 use crate::expr::Ir;
 use crate::expr::eval::{Cx, eval};
 use crate::pack::build::IndCx;
-use crate::pack::read::Text;
 use crate::report::Deduction;
 use crate::value::V;
 use crate::yaml::Node;
@@ -89,22 +88,11 @@ impl PerInstance {
             }
             if !bonus {
                 let path = cx.item_path(1);
-                let reason = if missing {
-                    Text {
-                        zh: format!("无佐证：{}", self.src),
-                        en: format!("no evidence: {}", self.src),
-                    }
-                } else {
-                    Text {
-                        zh: format!("不满足：{}", self.src),
-                        en: format!("fails: {}", self.src),
-                    }
-                };
                 out.deductions.push(Deduction {
                     points: self.per,
                     item: None,
                     path: Some(path),
-                    reason,
+                    missing,
                 });
             }
         }

@@ -69,7 +69,7 @@ impl PerItem {
     pub(crate) fn score<'a>(&'a self, points: f64, bonus: bool, cx: &mut Cx<'a>) -> super::Scored {
         let mut out = super::Scored::default();
         let mut passing = 0usize;
-        for item in &self.items {
+        for (index, item) in self.items.iter().enumerate() {
             let mark = cx.missing.len();
             let v = eval(&item.check, cx);
             if v == V::Bool(true) {
@@ -83,12 +83,11 @@ impl PerItem {
                 cx.missing.truncate(mark);
             }
             if !bonus {
-                let reason = item_reason(item, missing);
                 out.deductions.push(Deduction {
                     points: self.per,
-                    item: Some(item.id.clone()),
+                    item: Some(index as u32),
                     path: None,
-                    reason,
+                    missing,
                 });
             }
         }
@@ -133,26 +132,6 @@ impl PerItem {
                 names.len(),
                 names.join(", ")
             ),
-        }
-    }
-}
-
-fn item_reason(item: &Item, missing: bool) -> Text {
-    let (zh_name, en_name) = item
-        .title
-        .as_ref()
-        .map_or((item.id.clone(), item.id.clone()), |t| {
-            (t.zh.clone(), t.en.clone())
-        });
-    if missing {
-        Text {
-            zh: format!("{zh_name}：无佐证"),
-            en: format!("{en_name}: no evidence"),
-        }
-    } else {
-        Text {
-            zh: format!("{zh_name}：未达标"),
-            en: format!("{en_name}: not met"),
         }
     }
 }
