@@ -1,4 +1,5 @@
 //! Runs the shared data-driven cases in `tests/cases/*.yaml` (also run by pytest).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
 use std::path::PathBuf;
 

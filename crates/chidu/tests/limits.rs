@@ -1,4 +1,5 @@
 //! Hostile and malformed inputs give clear errors, never panics or unbounded work.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
 use proptest::prelude::*;
 
