@@ -48,6 +48,8 @@ pub(crate) struct LetC {
     pub(crate) def: LetDef,
     pub(crate) ir: Ir,
     pub(crate) src: String,
+    /// Lets with the same text that read only record fields are computed once per record.
+    pub(crate) shared: Option<u32>,
 }
 
 /// A message template per language.
@@ -70,7 +72,8 @@ pub(crate) enum Piece {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Indicator {
-    pub(crate) id: String,
+    /// Shared with reports (gaps, vetoes) without copying.
+    pub(crate) id: std::sync::Arc<str>,
     pub(crate) section: usize,
     pub(crate) title: Text,
     pub(crate) description: Option<Text>,
@@ -124,6 +127,8 @@ pub(crate) struct Model {
     pub(crate) files: FileTable,
     pub(crate) digest: String,
     pub(crate) bases: Vec<String>,
+    /// Number of distinct shared `let` values (see [`LetC::shared`]).
+    pub(crate) shared_lets: u32,
 }
 
 impl Model {

@@ -201,11 +201,7 @@ impl Standard {
     }
     /// Indicator ids in pack order.
     pub fn indicator_ids(&self) -> Vec<&str> {
-        self.model
-            .indicators
-            .iter()
-            .map(|i| i.id.as_str())
-            .collect()
+        self.model.indicators.iter().map(|i| &*i.id).collect()
     }
     /// Source files (name, text) of the pack and its bases, for re-compiling elsewhere.
     pub fn sources(&self) -> Vec<(String, String)> {

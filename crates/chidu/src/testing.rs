@@ -258,7 +258,7 @@ pub fn check_expect(report: &Report, expect: &J) -> Vec<String> {
                         report
                             .gaps
                             .iter()
-                            .map(|g| J::String(g.indicator.clone()))
+                            .map(|g| J::String(g.indicator.to_string()))
                             .collect(),
                     ),
                     "warnings" => J::Array(

@@ -76,10 +76,10 @@ impl Waiver {
                 .model()
                 .indicators
                 .iter()
-                .find(|ind| ind.id == w.indicator)
+                .find(|ind| *ind.id == *w.indicator)
             {
                 None => {
-                    let ids = standard.model().indicators.iter().map(|i| i.id.as_str());
+                    let ids = standard.model().indicators.iter().map(|i| &*i.id);
                     let mut d = Diagnostic::new(
                         Code::UnknownIndicator,
                         format!(

@@ -1,5 +1,10 @@
 //! Runs the shared data-driven cases in `tests/cases/*.yaml` (also run by pytest).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::PathBuf;
 

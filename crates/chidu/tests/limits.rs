@@ -1,5 +1,10 @@
 //! Hostile and malformed inputs give clear errors, never panics or unbounded work.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use proptest::prelude::*;
 

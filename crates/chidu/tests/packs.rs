@@ -1,5 +1,10 @@
 //! Every built-in pack loads, its rule tests pass, and every indicator has a met and a
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 //! not-met case.
 
 fn parent(p: &str) -> &str {

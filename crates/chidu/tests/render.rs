@@ -1,5 +1,10 @@
 //! Snapshots of the people-facing views (text and Markdown) and JSON determinism.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 fn demo_batch() -> (chidu::Engine, chidu::Batch) {
     let std = chidu::Standard::builtin("demo").unwrap();

@@ -22,6 +22,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) lets: Vec<V<'a>>,
     /// Missing paths behind each `let` that ended missing (reported where the let is used).
     pub(crate) let_missing: Vec<Vec<MissingRef<'a>>>,
+    /// Values of shared lets already computed for this record, with their missing paths.
+    pub(crate) shared: Vec<Option<(V<'a>, Vec<MissingRef<'a>>)>>,
     pub(crate) as_of: i32,
     /// Missing values met on the way; formatted into paths only when reported.
     pub(crate) missing: Vec<MissingRef<'a>>,
@@ -82,6 +84,7 @@ impl<'a> Cx<'a> {
             frames: [empty; MAX_AGG_DEPTH + 1],
             lets: Vec::new(),
             let_missing: Vec::new(),
+            shared: Vec::new(),
             as_of,
             missing: Vec::new(),
             error: None,
@@ -125,6 +128,17 @@ impl<'a> Cx<'a> {
         format!("{prefix}{name}[{}]", f.index)
     }
 
+    #[cold]
+    #[inline(never)]
+    fn note_let_missing(&mut self, i: u16) {
+        if let Some(paths) = self.let_missing.get(i as usize) {
+            let paths = paths.clone();
+            self.missing.extend(paths);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
     fn note_missing(&mut self, depth: u8, name: &'a str) {
         if self.missing.len() >= 64 {
             return;
@@ -160,28 +174,34 @@ fn num(v: V) -> Option<f64> {
     }
 }
 
+/// Reads a field path from the record root (depth 0) or an open aggregate item.
+#[inline]
+pub(crate) fn field<'a>(depth: u8, slots: &[u32], name: &'a str, cx: &mut Cx<'a>) -> V<'a> {
+    let mut cur = if depth == 0 {
+        V::Obj(cx.root)
+    } else {
+        cx.frames.get(depth as usize).map_or(V::Missing, |f| f.item)
+    };
+    for slot in slots {
+        cur = match cur {
+            V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
+            _ => V::Missing,
+        };
+    }
+    if cur.is_missing() {
+        cx.note_missing(depth, name);
+    }
+    cur
+}
+
 /// Evaluates `ir`.
 pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
     match ir {
         Ir::Const(v) => v.view(),
-        Ir::Field { depth, slots, name } => {
-            let mut cur = if *depth == 0 {
-                V::Obj(cx.root)
-            } else {
-                cx.frames
-                    .get(*depth as usize)
-                    .map_or(V::Missing, |f| f.item)
-            };
-            for slot in slots.iter() {
-                cur = match cur {
-                    V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
-                    _ => V::Missing,
-                };
-            }
-            if cur.is_missing() {
-                cx.note_missing(*depth, name);
-            }
-            cur
+        Ir::Field { depth, slots, name } => field(*depth, slots, name, cx),
+        Ir::CmpFieldConst(c) => {
+            let v = field(c.depth, &c.slots, &c.name, cx);
+            compare(c.op, v, c.value.view())
         }
         Ir::Item { depth } => {
             let v = cx
@@ -195,12 +215,8 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
         }
         Ir::Let(i) => {
             let v = cx.lets.get(*i as usize).copied().unwrap_or(V::Missing);
-            if v.is_missing()
-                && let Some(paths) = cx.let_missing.get(*i as usize)
-                && !paths.is_empty()
-            {
-                let paths = paths.clone();
-                cx.missing.extend(paths);
+            if v.is_missing() {
+                cx.note_let_missing(*i);
             }
             v
         }
@@ -332,6 +348,8 @@ enum DistinctKey<'a> {
     E(u32),
 }
 
+// Kept out of line: inlined, its locals would bloat every `eval` frame.
+#[inline(never)]
 fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     let items = match eval(&agg.list, cx) {
         V::List(items) => items,
@@ -347,7 +365,8 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     let mut acc: Option<f64> = None;
     let mut acc_date: Option<i32> = None;
     let mut sum = 0.0;
-    let mut seen: HashSet<DistinctKey<'a>> = HashSet::new();
+    // Only `distinct` needs a set; creating one costs a hasher seed, so keep it lazy.
+    let mut seen: Option<HashSet<DistinctKey<'a>>> = None;
     for (i, item) in items.iter().enumerate() {
         if let Some(f) = cx.frames.get_mut(depth) {
             f.item = item.view();
@@ -402,7 +421,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
                 };
                 match key {
                     Some(k) => {
-                        seen.insert(k);
+                        seen.get_or_insert_with(HashSet::new).insert(k);
                     }
                     None => missing += 1,
                 }
@@ -456,7 +475,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
             (None, Some(d)) => V::Date(d),
             _ => V::Missing,
         },
-        AggKind::Distinct => V::Num(seen.len() as f64),
+        AggKind::Distinct => V::Num(seen.map_or(0, |s| s.len()) as f64),
     };
     // count/any/all that reached a value do not report the items they skipped.
     if matches!(
@@ -469,6 +488,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     result
 }
 
+#[inline(never)]
 fn call<'a>(f: Func, args: &'a [Ir], cx: &mut Cx<'a>) -> V<'a> {
     let arg = |i: usize| args.get(i);
     let Some(a0) = arg(0) else { return V::Missing };

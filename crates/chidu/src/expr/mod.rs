@@ -112,6 +112,76 @@ pub(crate) enum Ir {
     Matches(Box<Ir>, Box<regex::Regex>),
     /// An enum value as its name, to compare with strings or enums of another field.
     EnumName(Box<Ir>, Box<[Box<str>]>),
+    /// `field OP constant`, fused so the hottest shape needs no recursion.
+    CmpFieldConst(Box<CmpFieldConst>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CmpFieldConst {
+    pub(crate) depth: u8,
+    pub(crate) slots: Box<[u32]>,
+    pub(crate) name: Box<str>,
+    pub(crate) op: CmpOp,
+    pub(crate) value: Value,
+}
+
+impl CmpOp {
+    /// The operator with its operands swapped (`3 < x` is `x > 3`).
+    pub(crate) fn flipped(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
+        }
+    }
+}
+
+/// Peephole pass after type checking: fuses `field OP constant` comparisons.
+pub(crate) fn optimize(ir: Ir) -> Ir {
+    let fuse = |op: CmpOp, field: Ir, value: Value| match field {
+        Ir::Field { depth, slots, name } => Ir::CmpFieldConst(Box::new(CmpFieldConst {
+            depth,
+            slots,
+            name,
+            op,
+            value,
+        })),
+        other => Ir::Cmp(op, Box::new(other), Box::new(Ir::Const(value))),
+    };
+    match ir {
+        Ir::Cmp(op, a, b) => match (optimize(*a), optimize(*b)) {
+            (f @ Ir::Field { .. }, Ir::Const(v)) if !matches!(v, Value::Missing) => fuse(op, f, v),
+            (Ir::Const(v), f @ Ir::Field { .. }) if !matches!(v, Value::Missing) => {
+                fuse(op.flipped(), f, v)
+            }
+            (a, b) => Ir::Cmp(op, Box::new(a), Box::new(b)),
+        },
+        Ir::Not(x) => Ir::Not(Box::new(optimize(*x))),
+        Ir::Neg(x) => Ir::Neg(Box::new(optimize(*x))),
+        Ir::And(a, b) => Ir::And(Box::new(optimize(*a)), Box::new(optimize(*b))),
+        Ir::Or(a, b) => Ir::Or(Box::new(optimize(*a)), Box::new(optimize(*b))),
+        Ir::In {
+            negated,
+            item,
+            list,
+        } => Ir::In {
+            negated,
+            item: Box::new(optimize(*item)),
+            list: Box::new(optimize(*list)),
+        },
+        Ir::Arith(op, a, b) => Ir::Arith(op, Box::new(optimize(*a)), Box::new(optimize(*b))),
+        Ir::Agg(mut agg) => {
+            agg.list = optimize(agg.list);
+            agg.body = agg.body.map(optimize);
+            Ir::Agg(agg)
+        }
+        Ir::Call(f, args) => Ir::Call(f, args.into_vec().into_iter().map(optimize).collect()),
+        Ir::Matches(x, re) => Ir::Matches(Box::new(optimize(*x)), re),
+        Ir::EnumName(x, names) => Ir::EnumName(Box::new(optimize(*x)), names),
+        other => other,
+    }
 }
 
 #[derive(Debug, Clone)]

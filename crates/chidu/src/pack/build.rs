@@ -124,7 +124,17 @@ impl IndCx<'_> {
             let d = self.expr_diag(node, &src, e.code, e.message, e.span, e.help);
             self.diags.push(d);
         }
-        if failed { None } else { Some((typed, src)) }
+        if failed {
+            None
+        } else {
+            Some((
+                crate::expr::check::Typed {
+                    ir: crate::expr::optimize(typed.ir),
+                    ..typed
+                },
+                src,
+            ))
+        }
     }
 
     fn expr_diag(
@@ -476,6 +486,7 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
     if !diags.is_empty() {
         return None;
     }
+    let shared_lets = share_lets(&mut indicators);
     let digest = digest_of(&files);
     Some(Model {
         id,
@@ -495,7 +506,39 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         files,
         digest,
         bases: raw.bases,
+        shared_lets,
     })
+}
+
+/// Gives lets with the same text a shared slot when they read only record fields (no other
+/// `let`), so a value many indicators use (e.g. the full-time social worker count) is
+/// computed once per record.
+fn share_lets(indicators: &mut [Indicator]) -> u32 {
+    fn reads_lets(ir: &Ir) -> bool {
+        match ir {
+            Ir::Let(_) | Ir::Item { .. } => true,
+            Ir::Not(x) | Ir::Neg(x) | Ir::Matches(x, _) | Ir::EnumName(x, _) => reads_lets(x),
+            Ir::And(a, b) | Ir::Or(a, b) | Ir::Cmp(_, a, b) | Ir::Arith(_, a, b) => {
+                reads_lets(a) || reads_lets(b)
+            }
+            Ir::In { item, list, .. } => reads_lets(item) || reads_lets(list),
+            Ir::Agg(agg) => reads_lets(&agg.list) || agg.body.as_ref().is_some_and(reads_lets),
+            Ir::Call(_, args) => args.iter().any(reads_lets),
+            Ir::Const(_) | Ir::Field { .. } | Ir::AsOf | Ir::CmpFieldConst(_) => false,
+        }
+    }
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    for ind in indicators.iter_mut() {
+        for l in &mut ind.lets {
+            if reads_lets(&l.ir) {
+                continue;
+            }
+            let key = l.src.split_whitespace().collect::<Vec<_>>().join(" ");
+            let next = ids.len() as u32;
+            l.shared = Some(*ids.entry(key).or_insert(next));
+        }
+    }
+    ids.len() as u32
 }
 
 fn digest_of(files: &FileTable) -> String {
@@ -796,6 +839,7 @@ fn read_indicator(
                         def,
                         ir: typed.ir,
                         src,
+                        shared: None,
                     });
                 }
             }
@@ -818,7 +862,7 @@ fn read_indicator(
     let message = message_text.and_then(|(t, n)| template(&t, &n, &let_names, params, &mut cx));
     let form = form?;
     Some(Indicator {
-        id,
+        id: id.into(),
         section,
         title,
         description,

@@ -16,7 +16,7 @@ use crate::value::Value;
 pub struct Record {
     pub(crate) root: Box<[Value]>,
     pub(crate) warnings: Vec<RecordWarning>,
-    pub(crate) info: RecordInfo,
+    pub(crate) info: std::sync::Arc<RecordInfo>,
 }
 
 impl Record {
@@ -112,7 +112,7 @@ fn finish(model: &Model, root: Box<[Value]>, ctx: seed::Ctx) -> Result<Record, R
     Ok(Record {
         root,
         warnings: ctx.warnings,
-        info,
+        info: std::sync::Arc::new(info),
     })
 }
 

@@ -17,6 +17,7 @@ impl Serialize for Shown {
             Shown::Int(i) => s.serialize_i64(*i),
             Shown::Num(n) => s.serialize_f64(round_value(*n)),
             Shown::Str(t) => s.serialize_str(t),
+            Shown::Date(d) => s.collect_str(d),
             Shown::List(l) => {
                 let mut seq = s.serialize_seq(Some(l.len()))?;
                 for x in l {

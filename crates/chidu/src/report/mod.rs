@@ -117,8 +117,10 @@ pub enum Shown {
     Int(i64),
     /// A number.
     Num(f64),
-    /// Text (strings, enum values, dates).
+    /// Text (strings, enum values).
     Str(String),
+    /// A date.
+    Date(Date),
     /// A list of values.
     List(Vec<Shown>),
     /// Hidden because it derives from personal data.
@@ -143,7 +145,7 @@ impl Shown {
                 }
             }
             V::Str(s) => Shown::Str(s.to_owned()),
-            V::Date(d) => Shown::Str(format_date(d)),
+            V::Date(d) => Shown::Date(Date(d)),
             V::Enum(i) => Shown::Str(
                 enum_names
                     .and_then(|n| n.get(i as usize))
@@ -169,9 +171,21 @@ impl Shown {
             Shown::Int(i) => i.to_string(),
             Shown::Num(n) => fmt_num(*n),
             Shown::Str(s) => s.clone(),
+            Shown::Date(d) => d.to_string(),
             Shown::List(l) => l.iter().map(Shown::display).collect::<Vec<_>>().join(", "),
             Shown::Masked => "***".to_owned(),
         }
+    }
+}
+
+/// A calendar date (kept as days since 1970-01-01; displayed as `YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub(crate) i32);
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = crate::value::civil_from_days(self.0);
+        write!(f, "{y:04}-{m:02}-{d:02}")
     }
 }
 
@@ -258,7 +272,7 @@ pub struct RecordInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gap {
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: std::sync::Arc<str>,
     /// Points lost.
     pub lost: f64,
     /// Its status.
@@ -285,8 +299,8 @@ pub struct Report {
     pub(crate) model: Arc<Model>,
     /// Evaluation date (days since 1970-01-01).
     pub(crate) as_of: i32,
-    /// The record's identity.
-    pub record: RecordInfo,
+    /// The record's identity (shared with the record it came from).
+    pub record: std::sync::Arc<RecordInfo>,
     /// Score, `None` when nothing applicable carries points.
     pub score: Option<f64>,
     /// Bonus added (within the cap).
@@ -294,9 +308,9 @@ pub struct Report {
     /// Grade id.
     pub grade: Option<String>,
     /// Failed veto indicators.
-    pub vetoes: Vec<String>,
+    pub vetoes: Vec<std::sync::Arc<str>>,
     /// Veto indicators without evidence or in error.
-    pub vetoes_unresolved: Vec<String>,
+    pub vetoes_unresolved: Vec<std::sync::Arc<str>>,
     /// Score as if no waiver applied.
     pub score_without_waivers: Option<f64>,
     /// Waivers and what became of them.
@@ -326,10 +340,7 @@ impl Report {
     }
     /// Id of the indicator behind a result.
     pub fn indicator_id(&self, r: &IndicatorResult) -> &str {
-        self.model
-            .indicators
-            .get(r.index)
-            .map_or("", |i| i.id.as_str())
+        self.model.indicators.get(r.index).map_or("", |i| &*i.id)
     }
     /// Id of the section behind a result.
     pub fn section_id(&self, s: &SectionResult) -> &str {

@@ -416,7 +416,7 @@ pub fn batch_markdown(batch: &Batch, lang: Lang) -> String {
 
 /// An indicator in words (`chidu explain`).
 pub(crate) fn explain(model: &Model, id: &str, lang: Lang) -> Option<String> {
-    let ind = model.indicators.iter().find(|i| i.id == id)?;
+    let ind = model.indicators.iter().find(|i| &*i.id == id)?;
     let mut s = String::new();
     let section = model.sections.get(ind.section);
     let _ = writeln!(s, "{} {}", ind.id, ind.title.get(lang));

@@ -58,7 +58,7 @@ impl Summary {
         let indicators = model
             .indicators
             .iter()
-            .map(|i| (i.id.clone(), IndicatorSummary::default()))
+            .map(|i| (i.id.to_string(), IndicatorSummary::default()))
             .collect();
         let groups = model
             .schema

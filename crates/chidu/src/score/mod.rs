@@ -25,6 +25,7 @@ pub(crate) fn evaluate(
     mask_pii: bool,
 ) -> Report {
     let mut cx = Cx::new(&record.root, as_of);
+    cx.shared = vec![None; model.shared_lets as usize];
     let mut results = Vec::with_capacity(model.indicators.len());
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();
@@ -32,7 +33,7 @@ pub(crate) fn evaluate(
         let mut r = indicator(model, index, ind, &mut cx);
         if let Some(w) = waivers
             .iter()
-            .find(|w| w.indicator == ind.id && Some(w.record.as_str()) == record_id)
+            .find(|w| *w.indicator == *ind.id && Some(w.record.as_str()) == record_id)
         {
             let state = if w.expires.is_some_and(|e| as_of > e) {
                 "expired"
@@ -47,7 +48,7 @@ pub(crate) fn evaluate(
                 "unused"
             };
             waiver_uses.push(WaiverUse {
-                indicator: ind.id.clone(),
+                indicator: ind.id.to_string(),
                 state,
             });
         }
@@ -56,15 +57,15 @@ pub(crate) fn evaluate(
     let (score, bonus) = score_of(model, &results, false);
     let (score_without_waivers, _) = score_of(model, &results, true);
     let sections = sections_of(model, &results);
-    let vetoes: Vec<String> = results
+    let vetoes: Vec<std::sync::Arc<str>> = results
         .iter()
         .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
-        .map(|r| model.indicators[r.index].id.clone())
+        .map(|r| std::sync::Arc::clone(&model.indicators[r.index].id))
         .collect();
-    let vetoes_unresolved: Vec<String> = results
+    let vetoes_unresolved: Vec<std::sync::Arc<str>> = results
         .iter()
         .filter(|r| is_veto(model, r) && matches!(r.status, Status::NoEvidence | Status::Error))
-        .map(|r| model.indicators[r.index].id.clone())
+        .map(|r| std::sync::Arc::clone(&model.indicators[r.index].id))
         .collect();
     let mut grade = grade_of(model, score, &sections);
     if !vetoes.is_empty()
@@ -77,7 +78,7 @@ pub(crate) fn evaluate(
     Report {
         model: Arc::clone(model),
         as_of,
-        record: record.info.clone(),
+        record: std::sync::Arc::clone(&record.info),
         score,
         bonus,
         grade: grade
@@ -163,14 +164,27 @@ fn indicator<'a>(
         cx.missing.clear();
     }
     for l in &ind.lets {
-        let mark = cx.missing.len();
-        let v = eval(&l.ir, cx);
-        let paths = if v.is_missing() {
-            cx.missing.split_off(mark)
-        } else {
-            Vec::new()
+        let cached = l
+            .shared
+            .and_then(|s| cx.shared.get(s as usize))
+            .and_then(|c| c.clone());
+        let (v, paths) = match cached {
+            Some(hit) => hit,
+            None => {
+                let mark = cx.missing.len();
+                let v = eval(&l.ir, cx);
+                let paths = if v.is_missing() {
+                    cx.missing.split_off(mark)
+                } else {
+                    Vec::new()
+                };
+                cx.missing.truncate(mark);
+                if let Some(slot) = l.shared.and_then(|s| cx.shared.get_mut(s as usize)) {
+                    *slot = Some((v, paths.clone()));
+                }
+                (v, paths)
+            }
         };
-        cx.missing.truncate(mark);
         cx.lets.push(v);
         cx.let_missing.push(paths);
         let enum_names = match &l.def.ty {
@@ -316,7 +330,7 @@ fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
         .iter()
         .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
         .map(|r| Gap {
-            indicator: model.indicators[r.index].id.clone(),
+            indicator: std::sync::Arc::clone(&model.indicators[r.index].id),
             lost: 0.0,
             status: r.status,
             veto: true,
@@ -332,17 +346,14 @@ fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
                 && r.possible - r.earned > TOL
         })
         .map(|r| Gap {
-            indicator: model.indicators[r.index].id.clone(),
+            indicator: std::sync::Arc::clone(&model.indicators[r.index].id),
             lost: r.possible - r.earned,
             status: r.status,
             veto: false,
         })
         .collect();
-    // Ties (within rounding noise) keep pack order: the sort is stable.
-    scored.sort_by(|a, b| {
-        crate::expr::eval::round_half_away(b.lost, 6)
-            .total_cmp(&crate::expr::eval::round_half_away(a.lost, 6))
-    });
+    // Ties (within rounding noise) keep pack order: the sort is stable on an integer key.
+    scored.sort_by_key(|g| std::cmp::Reverse((g.lost * 1e6).round() as i64));
     gaps.extend(scored);
     gaps
 }

@@ -55,5 +55,16 @@ pub(crate) fn eval_explained<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> (V<'a>, Option<
         };
         return (v, Some(cmp));
     }
+    if let Ir::CmpFieldConst(c) = ir {
+        let left = crate::expr::eval::field(c.depth, &c.slots, &c.name, cx);
+        let right = c.value.view();
+        let v = compare(c.op, left, right);
+        let cmp = Comparison {
+            left: Shown::from_v(left, ir),
+            op: c.op.as_str(),
+            right: Shown::from_v(right, ir),
+        };
+        return (v, Some(cmp));
+    }
     (eval(ir, cx), None)
 }
