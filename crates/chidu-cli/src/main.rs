@@ -1,5 +1,20 @@
 //! The `chidu` command line: a thin adapter over the `chidu` library.
 
+/// Writes to stdout, ignoring a closed pipe (`chidu schema demo | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+/// Like `out!`, with a newline.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod check;
 mod output;
 
@@ -114,9 +129,9 @@ fn lint(spec: &str, format: LintFormat) -> u8 {
     match chidu::Standard::open(spec) {
         Ok(std) => {
             if format == LintFormat::Json {
-                println!("[]");
+                outln!("[]");
             } else {
-                println!(
+                outln!(
                     "ok: {} {} — {} indicators, no problems found",
                     std.id(),
                     std.version(),
@@ -129,7 +144,7 @@ fn lint(spec: &str, format: LintFormat) -> u8 {
             if format == LintFormat::Json {
                 let list: Vec<serde_json::Value> =
                     e.diagnostics.iter().map(output::diagnostic_json).collect();
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&list).unwrap_or_default()
                 );
@@ -153,16 +168,16 @@ fn test(spec: &str, coverage: bool) -> u8 {
     }
     let run = chidu::testing::run_tests(&std, &files, &*reader);
     for c in run.cases.iter().filter(|c| !c.failures.is_empty()) {
-        println!("FAIL {}: {}", c.file, c.name);
+        outln!("FAIL {}: {}", c.file, c.name);
         for f in &c.failures {
-            println!("    {f}");
+            outln!("    {f}");
         }
     }
     if coverage {
         if run.uncovered.is_empty() {
-            println!("coverage: every indicator has a met and a not-met case");
+            outln!("coverage: every indicator has a met and a not-met case");
         } else {
-            println!("coverage: {} indicator(s) lack a case", run.uncovered.len());
+            outln!("coverage: {} indicator(s) lack a case", run.uncovered.len());
             for (id, met, not_met) in &run.uncovered {
                 let mut lacks = Vec::new();
                 if !met {
@@ -171,11 +186,11 @@ fn test(spec: &str, coverage: bool) -> u8 {
                 if !not_met {
                     lacks.push("not_met");
                 }
-                println!("    {id}: no {} case", lacks.join(" or "));
+                outln!("    {id}: no {} case", lacks.join(" or "));
             }
         }
     }
-    println!("{} passed, {} failed", run.passed(), run.failed());
+    outln!("{} passed, {} failed", run.passed(), run.failed());
     if run.failed() > 0 {
         exit::GATE
     } else {
@@ -190,12 +205,12 @@ fn explain(spec: &str, indicator: Option<&str>, lang: chidu::Lang) -> u8 {
     };
     match indicator {
         None => {
-            print!("{}", std.outline(lang));
+            out!("{}", std.outline(lang));
             exit::OK
         }
         Some(id) => match std.explain(id, lang) {
             Some(text) => {
-                print!("{text}");
+                out!("{text}");
                 exit::OK
             }
             None => {
@@ -225,7 +240,7 @@ fn schema(spec: Option<&str>, rules: bool) -> u8 {
             Err(code) => return code,
         }
     };
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );

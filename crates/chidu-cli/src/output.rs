@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 pub(crate) fn print_diagnostics(diags: &[chidu::Diagnostic]) {
     let mut err = anstream::stderr();
     for d in diags {
-        let _ = writeln!(err, "{d}\n");
+        let _ = writeln!(err, "{}\n", d.render());
     }
     let n = diags.len();
     let _ = writeln!(err, "{n} error{} found", if n == 1 { "" } else { "s" });

@@ -1,5 +1,10 @@
 //! The `chidu` binary: outputs and exit codes (0 ok, 1 gate, 2 invalid standard, 3 invalid records).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -177,4 +182,17 @@ fn jsonl_and_markdown_formats() {
         "en",
     ]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("## Remediation list"));
+}
+
+#[test]
+fn a_closed_stdout_pipe_is_not_a_crash() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chidu"))
+        .args(["schema", "taicang"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_ne!(status.code(), Some(101), "panicked on a closed pipe");
 }

@@ -183,18 +183,37 @@ impl Diagnostic {
     }
 }
 
+/// The message alone (miette renders the place, snippet and help around it).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.file_name(), self.line_col()) {
+        f.write_str(&self.message)
+    }
+}
+
+/// Plain rendering: `file:line:col: error[code]: message`, the snippet and the help line.
+pub(crate) struct Plain<'a>(pub(crate) &'a Diagnostic);
+
+impl Diagnostic {
+    /// The diagnostic as plain text for terminals and logs: `file:line:col: error[code]:
+    /// message`, the source line with a caret under the place, and the help line.
+    pub fn render(&self) -> String {
+        Plain(self).to_string()
+    }
+}
+
+impl fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let this = self.0;
+        match (this.file_name(), this.line_col()) {
             (Some(name), Some((l, c))) => write!(f, "{name}:{l}:{c}: ")?,
             (Some(name), None) => write!(f, "{name}: ")?,
             _ => {}
         }
-        write!(f, "error[{}]: {}", self.code.as_str(), self.message)?;
-        if let Some(snippet) = self.snippet() {
+        write!(f, "error[{}]: {}", this.code.as_str(), this.message)?;
+        if let Some(snippet) = this.snippet() {
             write!(f, "\n{snippet}")?;
         }
-        if let Some(help) = &self.help {
+        if let Some(help) = &this.help {
             write!(f, "\n  = help: {help}")?;
         }
         Ok(())
@@ -263,7 +282,7 @@ pub struct LoadError {
 fn render_all(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
-        out.push_str(&d.to_string());
+        out.push_str(&d.render());
         out.push('\n');
     }
     let n = diags.len();
@@ -291,5 +310,57 @@ impl Diags {
     }
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Diagnostics render with miette (graphical or narrated) in tools that embed chidu.
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.as_str()))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.file.as_ref().map(|f| f as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label =
+            miette::LabeledSpan::new_primary_with_span(None, (span.offset, span.len.max(1)));
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+impl miette::Diagnostic for LoadError {
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.diagnostics
+                .iter()
+                .map(|d| d as &dyn miette::Diagnostic),
+        ))
     }
 }

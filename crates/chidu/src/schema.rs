@@ -94,6 +94,23 @@ impl RecordSchema {
         &self.enums[id as usize].values
     }
 
+    /// The values of the enum field at a slot path from the root, if it is one.
+    pub(crate) fn enum_names_at(&self, slots: &[u32]) -> Option<&[String]> {
+        let mut obj = ROOT;
+        let mut ty = None;
+        for slot in slots {
+            let f = self.objects.get(obj as usize)?.fields.get(*slot as usize)?;
+            ty = Some(&f.ty);
+            if let FieldTy::Object(o) = f.ty {
+                obj = o;
+            }
+        }
+        match ty? {
+            FieldTy::Enum(e) => Some(self.enum_values(*e)),
+            _ => None,
+        }
+    }
+
     /// Reads `record.yaml`.
     pub(crate) fn read(node: &Node, r: &mut Reader) -> Option<RecordSchema> {
         let entries = r.map(

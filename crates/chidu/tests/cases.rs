@@ -38,7 +38,7 @@ fn shared_cases() {
         }
     }
     assert!(
-        total >= 60,
+        total >= 60 || !filter.is_empty(),
         "expected at least 60 shared cases, found {total}"
     );
     assert!(

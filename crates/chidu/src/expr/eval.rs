@@ -356,7 +356,13 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
         _ => return V::Missing,
     };
     let Some(body) = &agg.body else {
-        return V::Num(items.len() as f64);
+        // A null item is a missing item, so `count(L)` counts the items that are present.
+        return V::Num(
+            items
+                .iter()
+                .filter(|v| !matches!(v, Value::Missing))
+                .count() as f64,
+        );
     };
     let depth = agg.depth as usize;
     let saved = cx.frames.get(depth).copied();

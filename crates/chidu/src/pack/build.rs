@@ -903,7 +903,12 @@ fn template(
     cx: &mut IndCx,
 ) -> Option<Template> {
     let zh = pieces(&text.zh, node, lets, params, cx);
-    let en = pieces(&text.en, node, lets, params, cx);
+    // A plain-string message fills both languages: check it once, not twice.
+    let en = if text.en == text.zh {
+        zh.clone()
+    } else {
+        pieces(&text.en, node, lets, params, cx)
+    };
     Some(Template { zh: zh?, en: en? })
 }
 
@@ -1065,4 +1070,25 @@ fn read_aggregates(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_plain_string_message_reports_an_unknown_placeholder_once() {
+        let files = vec![
+            (
+                "standard.yaml",
+                "chidu: 1\nid: t\ntitle: T\ntotal: 1\ngrades: [{id: ok}]\nsections: [s.yaml]\n",
+            ),
+            ("record.yaml", "fields:\n  id: {type: string}\n"),
+            (
+                "s.yaml",
+                "id: S\ntitle: S\npoints: 1\nindicators:\n  - id: A\n    title: A\n    points: 1\n    check: exists(id)\n    message: \"found {nothing}\"\n",
+            ),
+        ];
+        let err = crate::Standard::from_strings(files, "").unwrap_err();
+        let codes: Vec<&str> = err.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, vec!["unknown_placeholder"]);
+    }
 }

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::expr::Ir;
 use crate::model::Model;
 use crate::pack::read::Text;
 use crate::value::{V, format_date};
@@ -128,10 +127,6 @@ pub enum Shown {
 }
 
 impl Shown {
-    pub(crate) fn from_v(v: V, _ir: &Ir) -> Shown {
-        Shown::from_view(v, None)
-    }
-
     /// `enum_names` resolves enum indexes to names when the static type is known.
     pub(crate) fn from_view(v: V, enum_names: Option<&[String]>) -> Shown {
         match v {

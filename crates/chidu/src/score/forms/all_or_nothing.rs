@@ -11,16 +11,35 @@ use crate::yaml::Node;
 pub(crate) struct AllOrNothing {
     pub(crate) check: Ir,
     pub(crate) src: String,
+    /// Value names when the top-level comparison is on an enum field (reports show names).
+    pub(crate) enum_names: Option<Box<[String]>>,
 }
 
 impl AllOrNothing {
     pub(crate) fn read(node: &Node, cx: &mut IndCx) -> Option<Self> {
         let (check, src) = cx.boolean(node, "check")?;
-        Some(AllOrNothing { check, src })
+        let field = match &check {
+            Ir::Cmp(_, a, b) => [&**a, &**b].into_iter().find_map(|x| match x {
+                Ir::Field {
+                    depth: 0, slots, ..
+                } => Some(&slots[..]),
+                _ => None,
+            }),
+            Ir::CmpFieldConst(c) if c.depth == 0 => Some(&c.slots[..]),
+            _ => None,
+        };
+        let enum_names = field
+            .and_then(|slots| cx.schema.enum_names_at(slots))
+            .map(Into::into);
+        Some(AllOrNothing {
+            check,
+            src,
+            enum_names,
+        })
     }
 
     pub(crate) fn score<'a>(&'a self, points: f64, cx: &mut Cx<'a>) -> super::Scored {
-        let (v, comparison) = eval_explained(&self.check, cx);
+        let (v, comparison) = eval_explained(&self.check, cx, self.enum_names.as_deref());
         let passed = match v {
             V::Bool(b) => Some(b),
             _ => None,
@@ -43,15 +62,19 @@ impl AllOrNothing {
 }
 
 /// Evaluates a condition; when it is a comparison, also returns both sides' values.
-pub(crate) fn eval_explained<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> (V<'a>, Option<Comparison>) {
+pub(crate) fn eval_explained<'a>(
+    ir: &'a Ir,
+    cx: &mut Cx<'a>,
+    enum_names: Option<&[String]>,
+) -> (V<'a>, Option<Comparison>) {
     if let Ir::Cmp(op, a, b) = ir {
         let left = eval(a, cx);
         let right = eval(b, cx);
         let v = compare(*op, left, right);
         let cmp = Comparison {
-            left: Shown::from_v(left, a),
+            left: Shown::from_view(left, enum_names),
             op: op.as_str(),
-            right: Shown::from_v(right, b),
+            right: Shown::from_view(right, enum_names),
         };
         return (v, Some(cmp));
     }
@@ -60,9 +83,9 @@ pub(crate) fn eval_explained<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> (V<'a>, Option<
         let right = c.value.view();
         let v = compare(c.op, left, right);
         let cmp = Comparison {
-            left: Shown::from_v(left, ir),
+            left: Shown::from_view(left, enum_names),
             op: c.op.as_str(),
-            right: Shown::from_v(right, ir),
+            right: Shown::from_view(right, enum_names),
         };
         return (v, Some(cmp));
     }
