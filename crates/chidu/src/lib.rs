@@ -43,6 +43,13 @@ pub use report::{
     Comparison, Deduction, Gap, IndicatorResult, RecordInfo, RecordWarning, Report, SectionResult,
     Shown, Status, Summary, WaiverUse, fmt_num, round2,
 };
+pub use report::{
+    diff_standard::{
+        Change, GradeChange, IndicatorChange, IndicatorEntry, ParamChange, ParamEntry,
+        SectionChange, SectionEntry, StandardDiff, StandardTotals, diff_standards,
+    },
+    doc::DocFormat,
+};
 pub use rules_schema::rules_schema;
 pub use standard::{Batch, Engine, Entry, Lang, Options, Standard, builtins};
 pub use waiver::Waiver;

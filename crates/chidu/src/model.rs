@@ -129,6 +129,8 @@ pub(crate) struct Model {
     pub(crate) bases: Vec<String>,
     /// Number of distinct shared `let` values (see [`LetC::shared`]).
     pub(crate) shared_lets: u32,
+    /// Number of shared aggregate slots (see `Ir::SharedAgg`).
+    pub(crate) shared_aggs: u32,
 }
 
 impl Model {

@@ -233,6 +233,10 @@ impl Standard {
     pub fn record_schema_json(&self) -> serde_json::Value {
         crate::json_schema::records(&self.model)
     }
+    /// The standard as a readable document (`chidu doc`): Markdown or a self-contained HTML page.
+    pub fn doc(&self, format: crate::report::doc::DocFormat, lang: Lang) -> String {
+        crate::report::doc::render(&self.model, format, lang)
+    }
 }
 
 impl Engine {

@@ -24,6 +24,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) let_missing: Vec<Vec<MissingRef<'a>>>,
     /// Values of shared lets already computed for this record, with their missing paths.
     pub(crate) shared: Vec<Option<(V<'a>, Vec<MissingRef<'a>>)>>,
+    /// Values of shared aggregates already computed for this record.
+    pub(crate) shared_aggs: Vec<Option<(V<'a>, Vec<MissingRef<'a>>)>>,
     pub(crate) as_of: i32,
     /// Missing values met on the way; formatted into paths only when reported.
     pub(crate) missing: Vec<MissingRef<'a>>,
@@ -85,6 +87,7 @@ impl<'a> Cx<'a> {
             lets: Vec::new(),
             let_missing: Vec::new(),
             shared: Vec::new(),
+            shared_aggs: Vec::new(),
             as_of,
             missing: Vec::new(),
             error: None,
@@ -306,6 +309,7 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
             V::Num(r)
         }
         Ir::Agg(agg) => aggregate(agg, cx),
+        Ir::SharedAgg(id, agg) => shared_aggregate(*id, agg, cx),
         Ir::Call(f, args) => call(*f, args, cx),
         Ir::Matches(s, re) => match eval(s, cx) {
             V::Str(s) => V::Bool(re.is_match(s)),
@@ -348,6 +352,70 @@ enum DistinctKey<'a> {
     E(u32),
 }
 
+#[inline(never)]
+fn shared_aggregate<'a>(id: u32, agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
+    if let Some(Some((v, paths))) = cx.shared_aggs.get(id as usize) {
+        let v = *v;
+        if !paths.is_empty() {
+            let paths = paths.clone();
+            cx.missing.extend(paths);
+        }
+        return v;
+    }
+    let mark = cx.missing.len();
+    let v = aggregate(agg, cx);
+    let paths = cx
+        .missing
+        .get(mark..)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    if let Some(slot) = cx.shared_aggs.get_mut(id as usize) {
+        *slot = Some((v, paths));
+    }
+    v
+}
+
+/// `count/any/all/ratio(L, field OP constant)` over items that all have the field: a tight loop
+/// with no recursion. `None` sends the caller to the general path (other shapes, or an item
+/// missing the field, whose path must be reported).
+fn fused_aggregate<'a>(agg: &'a Agg, body: &'a Ir, items: &'a [Value]) -> Option<V<'a>> {
+    let Ir::CmpFieldConst(c) = body else {
+        return None;
+    };
+    if c.depth != agg.depth
+        || !matches!(
+            agg.kind,
+            AggKind::Count | AggKind::Any | AggKind::All | AggKind::Ratio
+        )
+    {
+        return None;
+    }
+    let constant = c.value.view();
+    let mut trues = 0usize;
+    for item in items {
+        let mut cur = item.view();
+        for slot in c.slots.iter() {
+            cur = match cur {
+                V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
+                _ => V::Missing,
+            };
+        }
+        match compare(c.op, cur, constant) {
+            V::Bool(true) => trues += 1,
+            V::Bool(false) => {}
+            _ => return None,
+        }
+    }
+    let n = items.len();
+    Some(match agg.kind {
+        AggKind::Count => V::Num(trues as f64),
+        AggKind::Any => V::Bool(trues > 0),
+        AggKind::All => V::Bool(trues == n),
+        _ if n == 0 => V::Missing,
+        _ => V::Num(trues as f64 / n as f64),
+    })
+}
+
 // Kept out of line: inlined, its locals would bloat every `eval` frame.
 #[inline(never)]
 fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
@@ -364,6 +432,9 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
                 .count() as f64,
         );
     };
+    if let Some(v) = fused_aggregate(agg, body, items) {
+        return v;
+    }
     let depth = agg.depth as usize;
     let saved = cx.frames.get(depth).copied();
     let mark = cx.missing.len();
@@ -373,6 +444,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     let mut sum = 0.0;
     // Only `distinct` needs a set; creating one costs a hasher seed, so keep it lazy.
     let mut seen: Option<HashSet<DistinctKey<'a>>> = None;
+    let mut small_seen: Vec<DistinctKey<'a>> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if let Some(f) = cx.frames.get_mut(depth) {
             f.item = item.view();
@@ -427,7 +499,14 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
                 };
                 match key {
                     Some(k) => {
-                        seen.get_or_insert_with(HashSet::new).insert(k);
+                        // Lists are short: a linear scan beats hashing until they are not.
+                        if small_seen.len() < 32 {
+                            if !small_seen.contains(&k) {
+                                small_seen.push(k);
+                            }
+                        } else if !small_seen.contains(&k) {
+                            seen.get_or_insert_with(HashSet::new).insert(k);
+                        }
                     }
                     None => missing += 1,
                 }
@@ -481,7 +560,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
             (None, Some(d)) => V::Date(d),
             _ => V::Missing,
         },
-        AggKind::Distinct => V::Num(seen.map_or(0, |s| s.len()) as f64),
+        AggKind::Distinct => V::Num((small_seen.len() + seen.map_or(0, |s| s.len())) as f64),
     };
     // count/any/all that reached a value do not report the items they skipped.
     if matches!(

@@ -114,6 +114,9 @@ pub(crate) enum Ir {
     EnumName(Box<Ir>, Box<[Box<str>]>),
     /// `field OP constant`, fused so the hottest shape needs no recursion.
     CmpFieldConst(Box<CmpFieldConst>),
+    /// An aggregate that appears identically in several places of the pack: computed once
+    /// per record and cached under its id.
+    SharedAgg(u32, Box<Agg>),
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +138,74 @@ impl CmpOp {
             CmpOp::Ge => CmpOp::Le,
             other => other,
         }
+    }
+}
+
+/// Replaces self-contained aggregates (reading only record fields and their own items) that
+/// occur more than once across the pack with cached `SharedAgg` nodes. `ids` maps the
+/// aggregate's structure to its cache slot; returns nothing, the map grows.
+pub(crate) fn share_aggregates(ir: &mut Ir, ids: &mut std::collections::HashMap<String, u32>) {
+    fn self_contained(ir: &Ir, min_depth: u8) -> bool {
+        let ok = |d: u8| d == 0 || d >= min_depth;
+        match ir {
+            Ir::Let(_) => false,
+            Ir::Field { depth, .. } | Ir::Item { depth } => ok(*depth),
+            Ir::CmpFieldConst(c) => ok(c.depth),
+            Ir::Const(_) | Ir::AsOf => true,
+            Ir::Not(x) | Ir::Neg(x) | Ir::Matches(x, _) | Ir::EnumName(x, _) => {
+                self_contained(x, min_depth)
+            }
+            Ir::And(a, b) | Ir::Or(a, b) | Ir::Cmp(_, a, b) | Ir::Arith(_, a, b) => {
+                self_contained(a, min_depth) && self_contained(b, min_depth)
+            }
+            Ir::In { item, list, .. } => {
+                self_contained(item, min_depth) && self_contained(list, min_depth)
+            }
+            Ir::Agg(agg) | Ir::SharedAgg(_, agg) => {
+                self_contained(&agg.list, min_depth)
+                    && agg
+                        .body
+                        .as_ref()
+                        .is_none_or(|b| self_contained(b, min_depth))
+            }
+            Ir::Call(_, args) => args.iter().all(|a| self_contained(a, min_depth)),
+        }
+    }
+    match ir {
+        Ir::Agg(agg) => {
+            if self_contained(&agg.list, u8::MAX)
+                && agg
+                    .body
+                    .as_ref()
+                    .is_none_or(|b| self_contained(b, agg.depth))
+            {
+                let key = format!("{agg:?}");
+                let next = ids.len() as u32;
+                let id = *ids.entry(key).or_insert(next);
+                let inner = std::mem::replace(ir, Ir::Const(Value::Missing));
+                if let Ir::Agg(agg) = inner {
+                    *ir = Ir::SharedAgg(id, agg);
+                }
+                return;
+            }
+            share_aggregates(&mut agg.list, ids);
+            if let Some(b) = &mut agg.body {
+                share_aggregates(b, ids);
+            }
+        }
+        Ir::Not(x) | Ir::Neg(x) | Ir::Matches(x, _) | Ir::EnumName(x, _) => {
+            share_aggregates(x, ids)
+        }
+        Ir::And(a, b) | Ir::Or(a, b) | Ir::Cmp(_, a, b) | Ir::Arith(_, a, b) => {
+            share_aggregates(a, ids);
+            share_aggregates(b, ids);
+        }
+        Ir::In { item, list, .. } => {
+            share_aggregates(item, ids);
+            share_aggregates(list, ids);
+        }
+        Ir::Call(_, args) => args.iter_mut().for_each(|a| share_aggregates(a, ids)),
+        _ => {}
     }
 }
 
@@ -179,6 +250,11 @@ pub(crate) fn optimize(ir: Ir) -> Ir {
         }
         Ir::Call(f, args) => Ir::Call(f, args.into_vec().into_iter().map(optimize).collect()),
         Ir::Matches(x, re) => Ir::Matches(Box::new(optimize(*x)), re),
+        Ir::SharedAgg(id, mut agg) => {
+            agg.list = optimize(agg.list);
+            agg.body = agg.body.map(optimize);
+            Ir::SharedAgg(id, agg)
+        }
         Ir::EnumName(x, names) => Ir::EnumName(Box::new(optimize(*x)), names),
         other => other,
     }

@@ -487,6 +487,21 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         return None;
     }
     let shared_lets = share_lets(&mut indicators);
+    let shared_aggs = {
+        let mut ids = HashMap::new();
+        for ind in &mut indicators {
+            if let Some((w, _)) = &mut ind.when {
+                crate::expr::share_aggregates(w, &mut ids);
+            }
+            for l in &mut ind.lets {
+                crate::expr::share_aggregates(&mut l.ir, &mut ids);
+            }
+            for ir in ind.form.irs_mut() {
+                crate::expr::share_aggregates(ir, &mut ids);
+            }
+        }
+        ids.len() as u32
+    };
     let digest = digest_of(&files);
     Some(Model {
         id,
@@ -507,6 +522,7 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         digest,
         bases: raw.bases,
         shared_lets,
+        shared_aggs,
     })
 }
 
@@ -525,6 +541,9 @@ fn share_lets(indicators: &mut [Indicator]) -> u32 {
             Ir::Agg(agg) => reads_lets(&agg.list) || agg.body.as_ref().is_some_and(reads_lets),
             Ir::Call(_, args) => args.iter().any(reads_lets),
             Ir::Const(_) | Ir::Field { .. } | Ir::AsOf | Ir::CmpFieldConst(_) => false,
+            Ir::SharedAgg(_, agg) => {
+                reads_lets(&agg.list) || agg.body.as_ref().is_some_and(reads_lets)
+            }
         }
     }
     let mut ids: HashMap<String, u32> = HashMap::new();

@@ -1,5 +1,7 @@
 //! Findings: the report data (SPEC §4). Plain serialisable data, never load errors.
 
+pub mod diff_standard;
+pub mod doc;
 mod json;
 pub mod render;
 pub(crate) mod summary;

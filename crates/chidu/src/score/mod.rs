@@ -26,6 +26,7 @@ pub(crate) fn evaluate(
 ) -> Report {
     let mut cx = Cx::new(&record.root, as_of);
     cx.shared = vec![None; model.shared_lets as usize];
+    cx.shared_aggs = vec![None; model.shared_aggs as usize];
     let mut results = Vec::with_capacity(model.indicators.len());
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();

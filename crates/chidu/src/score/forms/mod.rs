@@ -166,6 +166,24 @@ impl Form {
         }
     }
 
+    /// Every compiled expression of the form, for whole-pack rewrites (shared aggregates).
+    pub(crate) fn irs_mut(&mut self) -> Vec<&mut crate::expr::Ir> {
+        match self {
+            Form::AllOrNothing(f) => vec![&mut f.check],
+            Form::PerItem(f) => f.items.iter_mut().map(|i| &mut i.check).collect(),
+            Form::PerInstance(f) => {
+                let mut v = vec![&mut f.list, &mut f.check];
+                if let Some(x) = &mut f.filter {
+                    v.push(x);
+                }
+                v
+            }
+            Form::Proportional(f) => vec![&mut f.measure, &mut f.target],
+            Form::Linear(f) => vec![&mut f.measure],
+            Form::Tiers(f) => vec![&mut f.measure],
+        }
+    }
+
     /// The expression sources of the form (for docs and param cross-references).
     pub(crate) fn sources(&self) -> Vec<&str> {
         match self {
