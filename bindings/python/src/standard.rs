@@ -1,0 +1,539 @@
+//! `chidu.Standard`: a loaded, compiled standard pack.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use rayon::prelude::*;
+
+use crate::convert::{self, Converted, Types};
+use crate::errors;
+use crate::report::{PyBatchReport, PyReport};
+
+/// Records are converted (under the GIL) and evaluated (without it) in chunks, so conversion of
+/// one chunk overlaps evaluation of the previous one. Chunks start small (evaluation starts
+/// early) and double up to the largest size.
+const FIRST_CHUNK: usize = 256;
+const CHUNK: usize = 4096;
+
+/// Where a standard came from, to rebuild it after pickling.
+#[derive(Debug, Clone)]
+enum Origin {
+    /// `Standard.builtin(id)`: the other side has the same built-in packs.
+    Builtin(String),
+    /// A directory or in-memory files: rebuilt from the source texts, with this root.
+    Sources(String),
+}
+
+/// A loaded, type-checked standard pack, compiled for evaluation.
+#[pyclass(frozen, module = "chidu._chidu", name = "Standard")]
+pub struct PyStandard {
+    pub(crate) standard: chidu::Standard,
+    pub(crate) engine: chidu::Engine,
+    origin: Origin,
+}
+
+/// Parses a language name.
+pub(crate) fn lang(name: &str) -> PyResult<chidu::Lang> {
+    match name.to_ascii_lowercase().as_str() {
+        "zh" | "zh-cn" | "zh_cn" | "cn" | "chinese" => Ok(chidu::Lang::Zh),
+        "en" | "en-us" | "en_us" | "english" => Ok(chidu::Lang::En),
+        _ => Err(PyValueError::new_err(format!(
+            "unknown language `{name}` (use \"zh\" or \"en\")"
+        ))),
+    }
+}
+
+/// One input of a batch, after conversion.
+enum Input {
+    /// Ready for the engine.
+    Raw(chidu::RawRecord),
+    /// Already known to be invalid (a value Python could not hand over).
+    Invalid(String, chidu::RecordError),
+}
+
+impl PyStandard {
+    fn new(
+        py: Python<'_>,
+        loaded: Result<chidu::Standard, chidu::LoadError>,
+        origin: Origin,
+    ) -> PyResult<Self> {
+        let standard = loaded.map_err(|e| errors::standard_error(py, &e))?;
+        let engine = standard
+            .compile()
+            .map_err(|e| errors::standard_error(py, &e))?;
+        Ok(PyStandard {
+            standard,
+            engine,
+            origin,
+        })
+    }
+
+    /// Builds the evaluation options from the Python arguments.
+    pub(crate) fn options(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        waivers: Option<&Bound<'_, PyAny>>,
+        mask_pii: bool,
+    ) -> PyResult<chidu::Options> {
+        Ok(self.options_dated(py, as_of, waivers, mask_pii)?.0)
+    }
+
+    /// The options and the evaluation date as `YYYY-MM-DD`.
+    fn options_dated(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        waivers: Option<&Bound<'_, PyAny>>,
+        mask_pii: bool,
+    ) -> PyResult<(chidu::Options, String)> {
+        let date = match as_of {
+            Some(d) if !d.is_none() => convert::date_text(d)?,
+            _ => py
+                .import("datetime")?
+                .getattr("date")?
+                .call_method0("today")?
+                .call_method0("isoformat")?
+                .extract()?,
+        };
+        let mut options = chidu::Options::default()
+            .with_as_of(&date)
+            .map_err(|e| errors::chidu_error(py, format!("as_of: {e}")))?;
+        options.mask_pii = mask_pii;
+        if let Some(w) = waivers.filter(|w| !w.is_none()) {
+            options.waivers = self.waivers(py, w)?;
+        }
+        Ok((options, date))
+    }
+
+    /// Waivers from a path (YAML/JSON file) or a list of dicts.
+    fn waivers(&self, py: Python<'_>, w: &Bound<'_, PyAny>) -> PyResult<Vec<chidu::Waiver>> {
+        let is_path = w.is_instance_of::<PyString>() || w.hasattr("__fspath__")?;
+        if is_path {
+            let path: PathBuf = w.extract()?;
+            let text = std::fs::read_to_string(&path).map_err(|e| errors::io_error(&e, &path))?;
+            return self
+                .standard
+                .waivers_from_str(&text, &path.display().to_string())
+                .map_err(|e| errors::standard_error(py, &e));
+        }
+        let value = convert::to_json_value(w)?;
+        chidu::Waiver::from_json(&value, &self.standard, "<waivers>")
+            .map_err(|e| errors::standard_error(py, &e))
+    }
+
+    /// The id of a record that could not be converted, read the way the engine reads it.
+    fn id_of(&self, partial: &serde_json::Value) -> Option<String> {
+        match self.engine.record_from_value(partial) {
+            Ok(r) => r.id().map(str::to_owned),
+            Err(e) => e.record,
+        }
+    }
+
+    fn input(&self, origin: String, converted: Converted) -> Input {
+        match converted {
+            (value, None) => Input::Raw(chidu::RawRecord {
+                origin,
+                data: chidu::RawData::Value(value),
+            }),
+            (partial, Some(e)) => {
+                let id = self.id_of(&partial);
+                Input::Invalid(origin, e.into_record_error(id))
+            }
+        }
+    }
+
+    /// Converts one item of a records list.
+    fn item(&self, types: &Types<'_>, index: usize, item: &Bound<'_, PyAny>) -> Input {
+        let origin = format!("[{index}]");
+        if let Ok(s) = item.cast::<PyString>() {
+            return match s.to_str() {
+                Ok(t) => Input::Raw(chidu::RawRecord {
+                    origin,
+                    data: chidu::RawData::Json(t.as_bytes().to_vec()),
+                }),
+                Err(e) => Input::Invalid(
+                    origin,
+                    chidu::RecordError {
+                        record: None,
+                        path: String::new(),
+                        message: e.to_string(),
+                    },
+                ),
+            };
+        }
+        if let Ok(b) = item.cast::<PyBytes>() {
+            return Input::Raw(chidu::RawRecord {
+                origin,
+                data: chidu::RawData::Json(b.as_bytes().to_vec()),
+            });
+        }
+        match convert::record_to_bytes(types, item) {
+            Some(bytes) => Input::Raw(chidu::RawRecord {
+                origin,
+                data: chidu::RawData::Json(bytes),
+            }),
+            None => self.input(origin, convert::record_to_json(types, item)),
+        }
+    }
+
+    /// Evaluates converted inputs in parallel, without the GIL.
+    fn run(&self, inputs: &[Input], options: &chidu::Options) -> Vec<chidu::Entry> {
+        inputs
+            .par_iter()
+            .map(|input| match input {
+                Input::Raw(raw) => self.engine.evaluate_raw(raw, options),
+                Input::Invalid(origin, error) => chidu::Entry::Invalid {
+                    origin: origin.clone(),
+                    error: error.clone(),
+                },
+            })
+            .collect()
+    }
+
+    /// Converts Python records chunk by chunk while a worker thread evaluates the chunks
+    /// already converted: the GIL-bound conversion overlaps the parallel evaluation.
+    fn run_pipelined<'py>(
+        &self,
+        py: Python<'py>,
+        items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+        options: &chidu::Options,
+    ) -> PyResult<Vec<chidu::Entry>> {
+        let types = Types::new(py)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Input>>(2);
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(move || {
+                let mut entries = Vec::new();
+                for chunk in rx {
+                    entries.extend(self.run(&chunk, options));
+                }
+                entries
+            });
+            let produce = || -> PyResult<()> {
+                let mut size = FIRST_CHUNK;
+                let mut chunk = Vec::with_capacity(size);
+                for (i, item) in items.enumerate() {
+                    chunk.push(self.item(&types, i, &item?));
+                    if chunk.len() == size {
+                        size = (size * 2).min(CHUNK);
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
+                        // A full channel means the worker is busy: wait for it without the GIL.
+                        match tx.try_send(full) {
+                            Ok(()) => {}
+                            Err(std::sync::mpsc::TrySendError::Full(full)) => {
+                                py.detach(|| tx.send(full)).map_err(|_| {
+                                    errors::internal("the evaluation thread stopped")
+                                })?;
+                            }
+                            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                                return Err(errors::internal("the evaluation thread stopped"));
+                            }
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    py.detach(|| tx.send(chunk))
+                        .map_err(|_| errors::internal("the evaluation thread stopped"))?;
+                }
+                Ok(())
+            };
+            let produced = produce();
+            drop(tx);
+            let joined = py.detach(|| worker.join());
+            produced?;
+            joined.map_err(|_| errors::internal("the evaluation thread panicked"))
+        })
+    }
+
+    fn batch(
+        &self,
+        entries: Vec<chidu::Entry>,
+        options: &chidu::Options,
+        as_of: String,
+    ) -> PyBatchReport {
+        PyBatchReport::new(
+            self.engine.clone(),
+            self.engine.batch(entries, options),
+            as_of,
+        )
+    }
+}
+
+#[pymethods]
+impl PyStandard {
+    /// Loads a pack directory (`standards/taicang`).
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let root = path.to_string_lossy().replace('\\', "/");
+        let loaded = py.detach(|| chidu::Standard::load(&path));
+        Self::new(py, loaded, Origin::Sources(root))
+    }
+
+    /// Loads a built-in pack by id (see `chidu.builtins()`).
+    #[staticmethod]
+    fn builtin(py: Python<'_>, id: &str) -> PyResult<Self> {
+        let id = id.strip_prefix("builtin:").unwrap_or(id).to_owned();
+        let loaded = chidu::Standard::builtin(&id);
+        Self::new(py, loaded, Origin::Builtin(id))
+    }
+
+    /// Loads a pack from file texts: a mapping (or pairs) of path → YAML text. `root` is the
+    /// pack's directory among the paths ("" when standard.yaml is at the top).
+    #[staticmethod]
+    #[pyo3(signature = (files, root = ""))]
+    fn from_strings(py: Python<'_>, files: &Bound<'_, PyAny>, root: &str) -> PyResult<Self> {
+        let pairs: Vec<(String, String)> = if let Ok(d) = files.cast::<PyDict>() {
+            d.iter()
+                .map(|(k, v)| Ok((k.extract::<String>()?, v.extract::<String>()?)))
+                .collect::<PyResult<_>>()?
+        } else if files.hasattr("items")? {
+            files
+                .call_method0("items")?
+                .try_iter()?
+                .map(|p| p?.extract::<(String, String)>())
+                .collect::<PyResult<_>>()?
+        } else {
+            files
+                .try_iter()?
+                .map(|p| p?.extract::<(String, String)>())
+                .collect::<PyResult<_>>()?
+        };
+        let loaded = chidu::Standard::from_strings(pairs, root);
+        Self::new(py, loaded, Origin::Sources(root.to_owned()))
+    }
+
+    /// Rebuilds a pickled standard (see `__reduce__`).
+    #[staticmethod]
+    fn _from_state(
+        py: Python<'_>,
+        kind: &str,
+        key: &str,
+        files: Vec<(String, String)>,
+    ) -> PyResult<Self> {
+        match kind {
+            "builtin" => Self::builtin(py, key),
+            "sources" => {
+                let loaded = chidu::Standard::from_strings(files, key);
+                Self::new(py, loaded, Origin::Sources(key.to_owned()))
+            }
+            other => Err(PyValueError::new_err(format!(
+                "unknown pickled standard kind `{other}`"
+            ))),
+        }
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let this = slf.get();
+        let ctor = py.get_type::<PyStandard>().getattr("_from_state")?;
+        let args = match &this.origin {
+            Origin::Builtin(id) => {
+                ("builtin", id.clone(), Vec::<(String, String)>::new()).into_pyobject(py)?
+            }
+            Origin::Sources(root) => {
+                // Bases from built-in packs are found on the other side by their `builtin:` name.
+                let files: Vec<(String, String)> = this
+                    .standard
+                    .sources()
+                    .into_iter()
+                    .filter(|(name, _)| !name.starts_with("builtin:"))
+                    .collect();
+                ("sources", root.clone(), files).into_pyobject(py)?
+            }
+        };
+        Ok((ctor, args))
+    }
+
+    /// Pack id.
+    #[getter]
+    fn id(&self) -> &str {
+        self.standard.id()
+    }
+
+    /// Pack version.
+    #[getter]
+    fn version(&self) -> &str {
+        self.standard.version()
+    }
+
+    /// `sha256:` digest of the pack's source files.
+    #[getter]
+    fn digest(&self) -> &str {
+        self.standard.digest()
+    }
+
+    /// Indicator ids in pack order.
+    #[getter]
+    fn indicator_ids(&self) -> Vec<String> {
+        self.standard
+            .indicator_ids()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Source files (name, text) of the pack and its bases.
+    fn sources(&self) -> Vec<(String, String)> {
+        self.standard.sources()
+    }
+
+    /// What an indicator checks, its points, scoring and clause, in words.
+    #[pyo3(signature = (indicator, lang = "zh"))]
+    fn explain(&self, indicator: &str, lang: &str) -> PyResult<String> {
+        self.standard
+            .explain(indicator, self::lang(lang)?)
+            .ok_or_else(|| {
+                PyKeyError::new_err(format!("the standard has no indicator `{indicator}`"))
+            })
+    }
+
+    /// Sections, points and indicators, as text.
+    #[pyo3(signature = (lang = "zh"))]
+    fn outline(&self, lang: &str) -> PyResult<String> {
+        Ok(self.standard.outline(self::lang(lang)?))
+    }
+
+    /// JSON Schema of the pack's records (from record.yaml), as a dict.
+    fn record_schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(
+            py,
+            &self.standard.record_schema_json(),
+        )?)
+    }
+
+    /// The standard's diagnostics. A loaded standard has passed lint, so this is always
+    /// empty; use `chidu.lint(path)` to lint a pack that may not load.
+    fn lint<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        errors::diagnostics(py, &[])
+    }
+
+    /// Evaluates one record (a dict, or JSON text) and returns its `Report`. Raises
+    /// `RecordError` when the record breaks the record schema.
+    #[pyo3(signature = (record, as_of = None, waivers = None, *, mask_pii = true))]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        record: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        waivers: Option<&Bound<'_, PyAny>>,
+        mask_pii: bool,
+    ) -> PyResult<PyReport> {
+        let options = self.options(py, as_of, waivers, mask_pii)?;
+        let parsed = if let Ok(s) = record.cast::<PyString>() {
+            self.engine.parse_json(s.to_str()?.as_bytes())
+        } else if let Ok(b) = record.cast::<PyBytes>() {
+            self.engine.parse_json(b.as_bytes())
+        } else {
+            let types = Types::new(py)?;
+            match convert::record_to_json(&types, record) {
+                (value, None) => self.engine.record_from_value(&value),
+                (partial, Some(e)) => Err(e.into_record_error(self.id_of(&partial))),
+            }
+        };
+        let parsed = parsed.map_err(|e| errors::record_error(py, &e, None))?;
+        Ok(PyReport::new(Arc::new(
+            self.engine.evaluate_record(&parsed, &options),
+        )))
+    }
+
+    /// Evaluates many records in parallel (the GIL is released) and returns a `BatchReport`.
+    /// `records` is a list (or any iterable) of dicts or JSON texts, a pandas DataFrame with
+    /// dotted column names, JSON Lines text (`str` or `bytes`), or a path (`os.PathLike`) to a
+    /// records file or directory. A record that cannot be evaluated becomes an error entry.
+    #[pyo3(signature = (records, as_of = None, waivers = None, *, mask_pii = true))]
+    fn evaluate_many(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        waivers: Option<&Bound<'_, PyAny>>,
+        mask_pii: bool,
+    ) -> PyResult<PyBatchReport> {
+        let (options, date) = self.options_dated(py, as_of, waivers, mask_pii)?;
+        // JSON Lines text: parsed by the engine straight into typed slots.
+        if let Ok(s) = records.cast::<PyString>() {
+            let text = s.to_str()?;
+            let entries = py.detach(|| {
+                let raws = chidu::read_jsonl(text, "<jsonl>");
+                raws.par_iter()
+                    .map(|r| self.engine.evaluate_raw(r, &options))
+                    .collect()
+            });
+            return Ok(self.batch(entries, &options, date));
+        }
+        if let Ok(b) = records.cast::<PyBytes>() {
+            let text = std::str::from_utf8(b.as_bytes()).map_err(|e| {
+                errors::chidu_error(py, format!("JSON Lines bytes are not UTF-8: {e}"))
+            })?;
+            let entries = py.detach(|| {
+                let raws = chidu::read_jsonl(text, "<jsonl>");
+                raws.par_iter()
+                    .map(|r| self.engine.evaluate_raw(r, &options))
+                    .collect()
+            });
+            return Ok(self.batch(entries, &options, date));
+        }
+        if records.hasattr("__fspath__")? {
+            let path: PathBuf = records.extract()?;
+            let raws = py
+                .detach(|| chidu::read_path(&path, Some(&self.standard)))
+                .map_err(|e| errors::input_error(py, &e, &path))?;
+            let entries = py.detach(|| {
+                raws.par_iter()
+                    .map(|r| self.engine.evaluate_raw(r, &options))
+                    .collect()
+            });
+            return Ok(self.batch(entries, &options, date));
+        }
+        if records.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err(
+                "evaluate_many takes a list of records (use evaluate for one record)",
+            ));
+        }
+        if convert::is_dataframe(records)? {
+            let types = Types::new(py)?;
+            let rows = convert::dataframe_rows(&types, records)?;
+            let inputs: Vec<Input> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| self.input(format!("[{i}]"), c))
+                .collect();
+            let entries = py.detach(|| self.run(&inputs, &options));
+            return Ok(self.batch(entries, &options, date));
+        }
+        let iter = records.try_iter().map_err(|_| {
+            PyTypeError::new_err(
+                "records must be a list of dicts, a pandas DataFrame, JSON Lines text or a path",
+            )
+        })?;
+        let entries = self.run_pipelined(py, iter, &options)?;
+        Ok(self.batch(entries, &options, date))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<chidu.Standard {} {} ({} indicators)>",
+            self.standard.id(),
+            self.standard.version(),
+            self.standard.indicator_ids().len()
+        )
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyStandard>()
+            .is_ok_and(|o| o.get().standard.digest() == self.standard.digest())
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.standard.digest().hash(&mut h);
+        h.finish()
+    }
+}
