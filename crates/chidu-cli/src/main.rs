@@ -16,6 +16,7 @@ macro_rules! outln {
 }
 
 mod check;
+mod doc;
 mod output;
 
 use std::process::ExitCode;
@@ -68,6 +69,10 @@ enum Command {
         #[arg(long, conflicts_with = "standard")]
         rules: bool,
     },
+    /// The standard as a readable document (Markdown or HTML), generated from its YAML.
+    Doc(doc::DocArgs),
+    /// What standard B (usually an overlay) changed against standard A.
+    DiffStandard(doc::DiffStandardArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -114,6 +119,8 @@ fn main() -> ExitCode {
             lang,
         } => explain(&standard, indicator.as_deref(), lang.lang()),
         Command::Schema { standard, rules } => schema(standard.as_deref(), rules),
+        Command::Doc(args) => doc::doc(&args),
+        Command::DiffStandard(args) => doc::diff_standard(&args),
     };
     ExitCode::from(code)
 }

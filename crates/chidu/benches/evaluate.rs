@@ -40,7 +40,12 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("parse", |b| {
-        b.iter(|| lines.iter().filter(|l| engine.parse_json(l).is_ok()).count())
+        b.iter(|| {
+            lines
+                .iter()
+                .filter(|l| engine.parse_json(l).is_ok())
+                .count()
+        })
     });
     g.bench_function("evaluate", |b| {
         b.iter(|| {
