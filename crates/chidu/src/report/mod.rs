@@ -221,7 +221,7 @@ pub struct IndicatorResult {
     /// Points possible.
     pub possible: f64,
     /// `let` values in declaration order (names: [`Report::values`]).
-    pub(crate) values: Vec<Shown>,
+    pub(crate) values: std::ops::Range<u32>,
     /// Top-level comparison.
     pub comparison: Option<Comparison>,
     /// Deductions (per-item and per-instance forms).
@@ -322,6 +322,8 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     /// Mask values derived from `pii` fields when serialised.
     pub mask_pii: bool,
+    /// `let` values of all indicators; each result holds its range (one allocation per report).
+    pub(crate) values: Vec<Shown>,
     /// Inputs of the pack's named fleet aggregates (None: not counted).
     pub(crate) aggregates: Vec<Option<f64>>,
 }
@@ -350,6 +352,13 @@ impl Report {
     pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
         self.indicators.iter().find(|r| self.indicator_id(r) == id)
     }
+    /// The `let` values of a result, in declaration order (without names).
+    pub(crate) fn let_values(&self, r: &IndicatorResult) -> &[Shown] {
+        self.values
+            .get(r.values.start as usize..r.values.end as usize)
+            .unwrap_or(&[])
+    }
+
     /// The `let` values of an indicator result, by name (masked where they derive from pii).
     pub fn values<'r>(&'r self, r: &'r IndicatorResult) -> Vec<(&'r str, &'r Shown)> {
         let lets = self
@@ -358,7 +367,7 @@ impl Report {
             .get(r.index)
             .map_or(&[][..], |i| &i.lets[..]);
         lets.iter()
-            .zip(&r.values)
+            .zip(self.let_values(r))
             .enumerate()
             .map(|(i, (l, v))| (l.def.name.as_str(), self.masked_value(r, i, v)))
             .collect()
@@ -438,7 +447,8 @@ impl Report {
             match p {
                 Piece::Lit(t) => s.push_str(t),
                 Piece::Let(i) => s.push_str(
-                    &r.values
+                    &self
+                        .let_values(r)
                         .get(*i)
                         .map_or("—".to_owned(), |v| self.masked_value(r, *i, v).display()),
                 ),

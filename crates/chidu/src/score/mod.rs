@@ -28,10 +28,11 @@ pub(crate) fn evaluate(
     cx.shared = vec![None; model.shared_lets as usize];
     cx.shared_aggs = vec![None; model.shared_aggs as usize];
     let mut results = Vec::with_capacity(model.indicators.len());
+    let mut values = Vec::new();
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();
     for (index, ind) in model.indicators.iter().enumerate() {
-        let mut r = indicator(model, index, ind, &mut cx);
+        let mut r = indicator(model, index, ind, &mut cx, &mut values);
         if let Some(w) = waivers
             .iter()
             .find(|w| *w.indicator == *ind.id && Some(w.record.as_str()) == record_id)
@@ -94,6 +95,7 @@ pub(crate) fn evaluate(
         indicators: results,
         gaps,
         mask_pii,
+        values,
         aggregates,
     }
 }
@@ -127,7 +129,9 @@ fn indicator<'a>(
     index: usize,
     ind: &'a Indicator,
     cx: &mut Cx<'a>,
+    values: &mut Vec<Shown>,
 ) -> IndicatorResult {
+    let values_start = values.len() as u32;
     cx.lets.clear();
     cx.let_missing.clear();
     cx.missing.clear();
@@ -138,7 +142,7 @@ fn indicator<'a>(
         status: Status::NotMet,
         earned: 0.0,
         possible,
-        values: Vec::new(),
+        values: 0..0,
         comparison: None,
         deductions: Vec::new(),
         missing: Vec::new(),
@@ -196,8 +200,9 @@ fn indicator<'a>(
             },
             _ => None,
         };
-        result.values.push(Shown::from_view(v, enum_names));
+        values.push(Shown::from_view(v, enum_names));
     }
+    result.values = values_start..values.len() as u32;
     let scored = ind.form.score(possible, ind.bonus, cx);
     result.comparison = scored.comparison;
     result.deductions = scored.deductions;
@@ -337,7 +342,7 @@ fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
             veto: true,
         })
         .collect();
-    let mut scored: Vec<Gap> = results
+    let scored: Vec<Gap> = results
         .iter()
         .filter(|r| {
             let ind = &model.indicators[r.index];
@@ -353,8 +358,18 @@ fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
             veto: false,
         })
         .collect();
-    // Ties (within rounding noise) keep pack order: the sort is stable on an integer key.
-    scored.sort_by_key(|g| std::cmp::Reverse((g.lost * 1e6).round() as i64));
+    // Most points lost first; ties (within rounding noise) keep pack order.
+    let mut keyed: Vec<(i64, usize)> = scored
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (-(g.lost * 1e6).round() as i64, i))
+        .collect();
+    keyed.sort_unstable();
+    let mut slots: Vec<Option<Gap>> = scored.into_iter().map(Some).collect();
+    let scored: Vec<Gap> = keyed
+        .iter()
+        .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take))
+        .collect();
     gaps.extend(scored);
     gaps
 }
