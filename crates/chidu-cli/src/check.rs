@@ -40,11 +40,16 @@ pub(crate) struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Jsonl,
     Md,
+    Html,
+    Csv,
+    Xlsx,
+    Sarif,
+    Junit,
 }
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
@@ -110,31 +115,24 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     let stdout_tty = std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(Format::Text);
     let lang = args.lang.lang();
-    let text = match format {
-        Format::Json => batch.to_json() + "\n",
-        Format::Jsonl => {
-            let mut s = String::new();
-            for e in &batch.entries {
-                s.push_str(&serde_json::to_string(e).unwrap_or_default());
-                s.push('\n');
-            }
-            s
-        }
-        Format::Md => chidu::render::batch_markdown(&batch, lang),
-        Format::Text => {
-            chidu::render::batch_text(&batch, lang, stdout_tty && args.output.is_none())
+    let color = stdout_tty && args.output.is_none();
+    let text = match crate::formats::render(format, &batch, lang, color) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::INVALID_STANDARD;
         }
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = output::write_atomic(path, text.as_bytes()) {
+            if let Err(e) = output::write_atomic(path, &text) {
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return exit::INVALID_STANDARD;
             }
         }
         None => {
             let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
+            let _ = out.write_all(&text);
         }
     }
     for e in &batch.entries {

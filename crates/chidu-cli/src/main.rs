@@ -17,6 +17,7 @@ macro_rules! outln {
 
 mod check;
 mod doc;
+mod formats;
 mod output;
 
 use std::process::ExitCode;
