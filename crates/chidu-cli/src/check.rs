@@ -37,6 +37,9 @@ pub(crate) struct CheckArgs {
     /// Show values derived from personal (`pii`) fields.
     #[arg(long)]
     no_mask_pii: bool,
+    /// List, per record, the fewest indicators whose full marks would reach the next grade.
+    #[arg(long)]
+    next_grade: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -116,13 +119,20 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     let format = args.format.unwrap_or(Format::Text);
     let lang = args.lang.lang();
     let color = stdout_tty && args.output.is_none();
-    let text = match crate::formats::render(format, &batch, lang, color) {
+    let mut text = match crate::formats::render(format, &batch, lang, color) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::INVALID_STANDARD;
         }
     };
+    if args.next_grade {
+        match format {
+            Format::Text => text.extend(next_grade_text(&batch, &std, lang).into_bytes()),
+            Format::Json => text = next_grade_json(&batch).into_bytes(),
+            _ => {}
+        }
+    }
     match &args.output {
         Some(path) => {
             if let Err(e) = output::write_atomic(path, &text) {
@@ -166,6 +176,68 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// The `--next-grade` lines printed after the text output.
+fn next_grade_text(batch: &chidu::Batch, std: &chidu::Standard, lang: chidu::Lang) -> String {
+    let zh = lang == chidu::Lang::Zh;
+    let label = |g: Option<&str>| {
+        g.map_or("—".to_owned(), |g| {
+            std.grade_label(g, lang).unwrap_or(g).to_owned()
+        })
+    };
+    let mut s = String::from(if zh {
+        "\n升级所需最少整改项（不计否决）\n"
+    } else {
+        "\nFewest fixes to reach the next grade (vetoes ignored)\n"
+    });
+    for e in &batch.entries {
+        let chidu::Entry::Report(r) = e else { continue };
+        let id = r.record.id.as_deref().unwrap_or("?");
+        match r.next_grade() {
+            Some(n) => {
+                s.push_str(&format!(
+                    "  {id}: {} → {}  {}  ({} {}, {} {})\n",
+                    label(n.from_grade.as_deref()),
+                    label(Some(&n.grade)),
+                    n.indicators.join(", "),
+                    if zh { "挽回" } else { "recovers" },
+                    chidu::fmt_num(n.points),
+                    if zh { "得分" } else { "score" },
+                    chidu::fmt_num(n.score),
+                ));
+            }
+            None => s.push_str(&format!(
+                "  {id}: {}\n",
+                if zh {
+                    "已是最高等级，或无法通过整改达到更高等级"
+                } else {
+                    "already at the best grade, or no set of fixes reaches a better one"
+                }
+            )),
+        }
+    }
+    s
+}
+
+/// The batch JSON with `"next_grade"` added to each evaluated report (null when none).
+fn next_grade_json(batch: &chidu::Batch) -> String {
+    let mut v = serde_json::to_value(batch).unwrap_or_default();
+    if let Some(reports) = v
+        .get_mut("reports")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for (entry, json) in batch.entries.iter().zip(reports.iter_mut()) {
+            if let (chidu::Entry::Report(r), Some(obj)) = (entry, json.as_object_mut()) {
+                let ng = r
+                    .next_grade()
+                    .and_then(|n| serde_json::to_value(n).ok())
+                    .unwrap_or_default();
+                obj.insert("next_grade".to_owned(), ng);
+            }
+        }
+    }
+    serde_json::to_string(&v).unwrap_or_default() + "\n"
 }
 
 /// The example records of a built-in (or directory) pack, for `chidu check taicang`.

@@ -16,9 +16,11 @@ macro_rules! outln {
 }
 
 mod check;
+mod diff;
 mod doc;
 mod formats;
 mod output;
+mod template;
 
 use std::process::ExitCode;
 
@@ -74,6 +76,10 @@ enum Command {
     Doc(doc::DocArgs),
     /// What standard B (usually an overlay) changed against standard A.
     DiffStandard(doc::DiffStandardArgs),
+    /// Two batch results compared (mid-term vs final): scores, grades, indicators, fleet.
+    Diff(diff::DiffArgs),
+    /// The empty data-entry workbook (xlsx) or CSV header files for a pack's records.
+    Template(template::TemplateArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -122,6 +128,8 @@ fn main() -> ExitCode {
         Command::Schema { standard, rules } => schema(standard.as_deref(), rules),
         Command::Doc(args) => doc::doc(&args),
         Command::DiffStandard(args) => doc::diff_standard(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Template(args) => template::template(&args),
     };
     ExitCode::from(code)
 }

@@ -37,6 +37,9 @@ pub use record::input::{
     InputError, RawData, RawRecord, read_file, read_json, read_jsonl, read_path, read_yaml,
 };
 pub use record::{Record, RecordError};
+pub use report::ci::{batch_junit, batch_sarif};
+pub use report::diff_batch::{BatchDiff, FigureChange, FleetDiff, StationDiff, diff_batches};
+pub use report::html::batch_html;
 pub use report::render;
 pub use report::summary::{GroupSummary, IndicatorSummary};
 pub use report::{
@@ -51,6 +54,9 @@ pub use report::{
     doc::DocFormat,
 };
 pub use rules_schema::rules_schema;
-pub use standard::{Batch, Engine, Entry, Lang, Options, Standard, builtins};
+pub use score::next_grade::NextGrade;
+pub use standard::{
+    Batch, Engine, Entry, GradeInfo, IndicatorInfo, Lang, Options, SectionInfo, Standard, builtins,
+};
 pub use waiver::Waiver;
 mod rules_schema;

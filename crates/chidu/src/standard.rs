@@ -11,6 +11,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use crate::diag::{Code, Diagnostic, Diags, LoadError};
 use crate::model::Model;
 use crate::pack::read::FileTable;
+use crate::pack::read::Text;
 use crate::pack::resolve::{Resolver, normalize_dir};
 use crate::pack::source::{Files, builtin_ids};
 use crate::record::input::{RawData, RawRecord};
@@ -203,6 +204,101 @@ impl Standard {
     pub fn indicator_ids(&self) -> Vec<&str> {
         self.model.indicators.iter().map(|i| &*i.id).collect()
     }
+    /// The pack's title.
+    pub fn title(&self) -> &Text {
+        &self.model.title
+    }
+    /// The score scale (`total`).
+    pub fn total(&self) -> f64 {
+        self.model.total
+    }
+    /// Grade bands with their labels in both languages, in the order they are tried (a record
+    /// gets the first band whose conditions it meets: best first, the catch-all last).
+    pub fn grades(&self) -> Vec<GradeInfo> {
+        self.model
+            .grades
+            .iter()
+            .map(|g| GradeInfo {
+                id: g.id.clone(),
+                label: g.label.clone(),
+                min_score: g.min_score,
+                min_section_ratio: g.min_section_ratio,
+            })
+            .collect()
+    }
+    /// The label of grade `id` in `lang`, or `None` when the standard has no such grade.
+    pub fn grade_label(&self, id: &str, lang: Lang) -> Option<&str> {
+        self.model
+            .grades
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.label.get(lang))
+    }
+    /// Sections in pack order.
+    pub fn sections(&self) -> Vec<SectionInfo> {
+        self.model
+            .sections
+            .iter()
+            .map(|s| SectionInfo {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                points: s.points,
+                indicators: s
+                    .indicators
+                    .iter()
+                    .filter_map(|&i| self.model.indicators.get(i))
+                    .map(|i| i.id.to_string())
+                    .collect(),
+            })
+            .collect()
+    }
+    /// Indicators in pack order (the order of [`Standard::indicator_ids`] and of reports).
+    pub fn indicators(&self) -> Vec<IndicatorInfo> {
+        self.model
+            .indicators
+            .iter()
+            .map(|i| IndicatorInfo {
+                id: i.id.to_string(),
+                section: self
+                    .model
+                    .sections
+                    .get(i.section)
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default(),
+                title: i.title.clone(),
+                clause: i.clause.clone(),
+                points: i.points,
+                veto: i.veto,
+                bonus: i.bonus,
+            })
+            .collect()
+    }
+    /// The record field holding a record's id (`id_field` of record.yaml).
+    pub fn id_field(&self) -> &str {
+        &self.model.schema.id_field
+    }
+    /// The record field holding a record's name (`name_field`), if the pack names one.
+    pub fn name_field(&self) -> Option<&str> {
+        self.model.schema.name_field.as_deref()
+    }
+    /// The record fields reports and summaries group by (`group_fields`), in record.yaml order.
+    pub fn group_fields(&self) -> Vec<&str> {
+        self.model
+            .schema
+            .group_fields
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+    /// True when the top-level record field `name` is personal data (`pii: true`): its values
+    /// show as `***` in reports evaluated with [`Options::mask_pii`].
+    pub fn is_pii_field(&self, name: &str) -> bool {
+        self.model
+            .schema
+            .root()
+            .field(name)
+            .is_some_and(|(_, f)| f.pii)
+    }
     /// Source files (name, text) of the pack and its bases, for re-compiling elsewhere.
     pub fn sources(&self) -> Vec<(String, String)> {
         self.model
@@ -237,6 +333,16 @@ impl Standard {
     pub fn doc(&self, format: crate::report::doc::DocFormat, lang: Lang) -> String {
         crate::report::doc::render(&self.model, format, lang)
     }
+    /// The empty data-entry workbook (`.xlsx`) for the pack's records (`chidu template`): a
+    /// `records` sheet and one sheet per list field, with zh labels, drop-downs and date formats.
+    pub fn template_xlsx(&self) -> Result<Vec<u8>, String> {
+        crate::report::template::xlsx(&self.model)
+    }
+    /// The CSV data-entry headers: the records file's header line, and `(list field, header)`
+    /// for each sidecar file `<stem>.<list>.csv`.
+    pub fn template_csv(&self) -> (String, Vec<(String, String)>) {
+        crate::report::template::csv(&self.model)
+    }
 }
 
 impl Engine {
@@ -247,6 +353,18 @@ impl Engine {
     /// Reads a record from a JSON value.
     pub fn record_from_value(&self, value: &serde_json::Value) -> Result<Record, RecordError> {
         crate::record::from_json_value(&self.model, value)
+    }
+    /// Reads a record from any self-describing serde deserializer (a Python object through
+    /// `pythonize::Depythonizer`, a YAML or MessagePack document…) straight into the pack's
+    /// typed layout, as [`Engine::parse_json`] does for JSON text: no intermediate value tree.
+    ///
+    /// The error names the record id when the id field was read before the offending value
+    /// (the deserializer is consumed, so it cannot be looked at again), and `None` otherwise.
+    pub fn record_from_deserializer<'de, D: serde::Deserializer<'de>>(
+        &self,
+        de: D,
+    ) -> Result<Record, RecordError> {
+        crate::record::from_deserializer(&self.model, de)
     }
     /// Evaluates a record given as a JSON value.
     pub fn evaluate(
@@ -329,6 +447,51 @@ impl Engine {
     }
 }
 
+/// A grade band of a standard (等级), as [`Standard::grades`] lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GradeInfo {
+    /// Grade id (`excellent`), as in [`Report::grade`].
+    pub id: String,
+    /// Label in both languages (优秀 / Excellent).
+    pub label: Text,
+    /// Lowest score of the band, if it sets one.
+    pub min_score: Option<f64>,
+    /// Lowest ratio every section must reach for the band, if it sets one.
+    pub min_section_ratio: Option<f64>,
+}
+
+/// A section of a standard, as [`Standard::sections`] lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionInfo {
+    /// Section id (`CS`).
+    pub id: String,
+    /// Title in both languages.
+    pub title: Text,
+    /// Points the section carries.
+    pub points: f64,
+    /// Ids of its indicators, in pack order.
+    pub indicators: Vec<String>,
+}
+
+/// An indicator of a standard, as [`Standard::indicators`] lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorInfo {
+    /// Indicator id (`CS-01`).
+    pub id: String,
+    /// Id of its section.
+    pub section: String,
+    /// Title in both languages.
+    pub title: Text,
+    /// The clause of the source document it implements, if given.
+    pub clause: Option<String>,
+    /// Points it carries (for a bonus indicator, the bonus points it can add).
+    pub points: f64,
+    /// A veto indicator (一票否决): failing it vetoes the record.
+    pub veto: bool,
+    /// A bonus indicator (加分项): its points come on top of the score, within the cap.
+    pub bonus: bool,
+}
+
 /// One record's outcome in a batch.
 #[derive(Debug, Clone)]
 pub enum Entry {
@@ -378,6 +541,10 @@ impl Batch {
             .filter(|e| matches!(e, Entry::Invalid { .. }))
             .count()
     }
+    /// The evaluation date of the batch, `YYYY-MM-DD`.
+    pub fn as_of(&self) -> String {
+        crate::value::format_date(self.as_of)
+    }
     /// The batch as JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -410,4 +577,77 @@ impl Serialize for Batch {
 /// Ids of the built-in standards.
 pub fn builtins() -> Vec<&'static str> {
     builtin_ids()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Standard {
+        match Standard::builtin("demo") {
+            Ok(s) => s,
+            Err(e) => panic!("demo pack: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn metadata_of_the_demo_pack() {
+        let std = demo();
+        let grades = std.grades();
+        let ids: Vec<&str> = grades.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["excellent", "good", "pass", "fail"]);
+        assert_eq!(grades[0].label.zh, "优秀");
+        assert_eq!(grades[0].label.en, "Excellent");
+        assert_eq!(grades[0].min_score, Some(90.0));
+        assert_eq!(grades[0].min_section_ratio, Some(0.7));
+        assert_eq!(grades[3].min_score, None);
+        assert_eq!(std.grade_label("pass", Lang::Zh), Some("合格"));
+        assert_eq!(std.grade_label("pass", Lang::En), Some("Pass"));
+        assert_eq!(std.grade_label("nope", Lang::En), None);
+
+        let sections = std.sections();
+        let indicators = std.indicators();
+        assert_eq!(
+            indicators.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            std.indicator_ids()
+        );
+        let listed: Vec<&str> = sections
+            .iter()
+            .flat_map(|s| s.indicators.iter().map(String::as_str))
+            .collect();
+        assert_eq!(listed, std.indicator_ids());
+        for i in &indicators {
+            assert!(
+                sections
+                    .iter()
+                    .any(|s| s.id == i.section && s.indicators.contains(&i.id))
+            );
+            assert!(!i.title.zh.is_empty());
+        }
+        assert!(indicators.iter().any(|i| i.veto));
+        assert!(indicators.iter().any(|i| i.bonus));
+        let scored: f64 = sections.iter().map(|s| s.points).sum();
+        assert_eq!(scored, std.total());
+        assert!(!std.title().zh.is_empty());
+
+        assert_eq!(std.id_field(), "id");
+        assert_eq!(std.name_field(), Some("name"));
+        assert_eq!(std.group_fields(), ["county", "town"]);
+        assert!(!std.is_pii_field("name"));
+        assert!(!std.is_pii_field("no_such_field"));
+    }
+
+    #[test]
+    fn a_batch_knows_its_date() {
+        let std = demo();
+        let engine = match std.compile() {
+            Ok(e) => e,
+            Err(e) => panic!("{e:?}"),
+        };
+        let Ok(options) = Options::default().with_as_of("2026-06-30") else {
+            panic!("as_of")
+        };
+        let batch = engine.evaluate_batch(&[], &options);
+        assert_eq!(batch.as_of(), "2026-06-30");
+    }
 }

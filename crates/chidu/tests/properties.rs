@@ -122,7 +122,7 @@ proptest! {
         let e = engine();
         let r = e.evaluate(&rec, &options()).unwrap();
         if let Some(s) = r.score {
-            prop_assert!(s >= 0.0 && s <= 100.0 + 5.0 + 1e-9, "score {s}");
+            prop_assert!((0.0..=100.0 + 5.0 + 1e-9).contains(&s), "score {s}");
         }
         for i in &r.indicators {
             prop_assert!(i.earned >= -1e-9 && i.earned <= i.possible + 1e-9);

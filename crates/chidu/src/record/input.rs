@@ -1,5 +1,6 @@
-//! Record files: YAML, JSON, JSONL and CSV (with `<stem>.<list>.csv` sidecars), from files and
-//! directories (sorted). A bad record becomes an error entry; the rest are still read.
+//! Record files: YAML, JSON, JSONL, CSV (with `<stem>.<list>.csv` sidecars) and Excel workbooks
+//! (`xlsx.rs`), from files and directories (sorted). A bad record becomes an error entry; the
+//! rest are still read.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -52,7 +53,7 @@ pub struct InputError {
     pub message: String,
 }
 
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "jsonl", "csv"];
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "jsonl", "csv", "xlsx"];
 
 /// Reads every record under `path` (a file or a directory, read in sorted path order).
 pub fn read_path(
@@ -132,8 +133,11 @@ fn read_file_with(path: &Path, model: Option<&Model>) -> Result<Vec<RawRecord>, 
         .to_ascii_lowercase();
     if !EXTENSIONS.contains(&ext.as_str()) {
         return Err(err(format!(
-            "unsupported file type `.{ext}` (expected .yaml, .yml, .json, .jsonl or .csv)"
+            "unsupported file type `.{ext}` (expected .yaml, .yml, .json, .jsonl, .csv or .xlsx)"
         )));
+    }
+    if ext == "xlsx" {
+        return super::xlsx::read_xlsx(path, &display, model).map_err(err);
     }
     let text = crate::pack::source::read_limited(path).map_err(err)?;
     Ok(match ext.as_str() {

@@ -3,6 +3,7 @@
 
 pub mod input;
 mod seed;
+pub(crate) mod xlsx;
 
 use serde::Serialize;
 
@@ -128,4 +129,410 @@ fn id_text(v: &serde_json::Value) -> Option<String> {
 fn bytes_id(model: &Model, bytes: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
     v.get(&model.schema.id_field).and_then(id_text)
+}
+
+/// Reads a record from any self-describing serde deserializer (a Python object through
+/// pythonize, a YAML document…) with the same schema-driven seed as JSON text.
+///
+/// On failure the record id is the one read before the failure: the root's `id_field` is
+/// watched as the mapping is read, so the id is known when it comes before the bad value
+/// (as it usually does), and `None` otherwise.
+pub(crate) fn from_deserializer<'de, D: serde::Deserializer<'de>>(
+    model: &Model,
+    de: D,
+) -> Result<Record, RecordError> {
+    let mut ctx = seed::Ctx::new(model);
+    let mut id = None;
+    let watched = id_tap::Root {
+        de,
+        field: &model.schema.id_field,
+        id: &mut id,
+    };
+    match seed::read_root(&mut ctx, watched) {
+        Ok(root) => finish(model, root, ctx),
+        Err(e) => Err(ctx.into_error(e.to_string(), id)),
+    }
+}
+
+/// A pass-through deserializer that notes the text of the root mapping's id field on the way:
+/// the deserializer is consumed by reading, so the id of a record that fails is caught here.
+mod id_tap {
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    /// The root of the record.
+    pub(super) struct Root<'a, D> {
+        pub(super) de: D,
+        pub(super) field: &'a str,
+        pub(super) id: &'a mut Option<String>,
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Root<'_, D> {
+        type Error = D::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.de.deserialize_any(RootVisitor {
+                inner: visitor,
+                field: self.field,
+                id: self.id,
+            })
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            identifier ignored_any
+        }
+    }
+
+    /// Forwards everything to the record's visitor; a mapping is wrapped to watch its keys.
+    struct RootVisitor<'a, V> {
+        inner: V,
+        field: &'a str,
+        id: &'a mut Option<String>,
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for RootVisitor<'_, V> {
+        type Value = V::Value;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            self.inner.expecting(f)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_map(Watch {
+                map,
+                field: self.field,
+                id: self.id,
+                next_is_id: false,
+            })
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_seq(seq)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+            self.inner.visit_bool(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+            self.inner.visit_i64(v)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+            self.inner.visit_u64(v)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+            self.inner.visit_f64(v)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+            self.inner.visit_str(v)
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+            self.inner.visit_bytes(v)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_unit()
+        }
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_none()
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_some(d)
+        }
+    }
+
+    /// The root mapping: keys are checked against the id field, whose value is noted.
+    struct Watch<'a, A> {
+        map: A,
+        field: &'a str,
+        id: &'a mut Option<String>,
+        next_is_id: bool,
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, A> {
+        type Error = A::Error;
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, A::Error> {
+            self.next_is_id = false;
+            self.map.next_key_seed(Key {
+                seed,
+                field: self.field,
+                hit: &mut self.next_is_id,
+            })
+        }
+        fn next_value_seed<S: DeserializeSeed<'de>>(
+            &mut self,
+            seed: S,
+        ) -> Result<S::Value, A::Error> {
+            if self.next_is_id {
+                self.map.next_value_seed(Noted { seed, id: self.id })
+            } else {
+                self.map.next_value_seed(seed)
+            }
+        }
+        fn size_hint(&self) -> Option<usize> {
+            self.map.size_hint()
+        }
+    }
+
+    /// A key of the root mapping: sets `hit` when it is the id field.
+    struct Key<'a, K> {
+        seed: K,
+        field: &'a str,
+        hit: &'a mut bool,
+    }
+
+    impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Key<'_, K> {
+        type Value = K::Value;
+        fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<K::Value, D::Error> {
+            self.seed.deserialize(KeyDe {
+                de,
+                field: self.field,
+                hit: self.hit,
+            })
+        }
+    }
+
+    struct KeyDe<'a, D> {
+        de: D,
+        field: &'a str,
+        hit: &'a mut bool,
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDe<'_, D> {
+        type Error = D::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.de.deserialize_any(KeyVisitor {
+                inner: visitor,
+                field: self.field,
+                hit: self.hit,
+            })
+        }
+        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.de.deserialize_str(KeyVisitor {
+                inner: visitor,
+                field: self.field,
+                hit: self.hit,
+            })
+        }
+        fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.deserialize_str(visitor)
+        }
+        fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.deserialize_str(visitor)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            ignored_any
+        }
+    }
+
+    struct KeyVisitor<'a, V> {
+        inner: V,
+        field: &'a str,
+        hit: &'a mut bool,
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
+        type Value = V::Value;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            self.inner.expecting(f)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+            *self.hit = v == self.field;
+            self.inner.visit_str(v)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+            *self.hit = v == self.field;
+            self.inner.visit_borrowed_str(v)
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+            *self.hit = v == self.field;
+            self.inner.visit_string(v)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+            self.inner.visit_bool(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+            self.inner.visit_i64(v)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+            self.inner.visit_u64(v)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+            self.inner.visit_f64(v)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_unit()
+        }
+    }
+
+    /// The id field's value: its text (a string or an integer) is noted, then passed on.
+    struct Noted<'a, S> {
+        seed: S,
+        id: &'a mut Option<String>,
+    }
+
+    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Noted<'_, S> {
+        type Value = S::Value;
+        fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
+            self.seed.deserialize(NotedDe { de, id: self.id })
+        }
+    }
+
+    struct NotedDe<'a, D> {
+        de: D,
+        id: &'a mut Option<String>,
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for NotedDe<'_, D> {
+        type Error = D::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.de.deserialize_any(NotedVisitor {
+                inner: visitor,
+                id: self.id,
+            })
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            identifier ignored_any
+        }
+    }
+
+    struct NotedVisitor<'a, V> {
+        inner: V,
+        id: &'a mut Option<String>,
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for NotedVisitor<'_, V> {
+        type Value = V::Value;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            self.inner.expecting(f)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+            *self.id = Some(v.to_owned());
+            self.inner.visit_str(v)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+            *self.id = Some(v.to_owned());
+            self.inner.visit_borrowed_str(v)
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+            *self.id = Some(v.clone());
+            self.inner.visit_string(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+            *self.id = Some(v.to_string());
+            self.inner.visit_i64(v)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+            *self.id = Some(v.to_string());
+            self.inner.visit_u64(v)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+            self.inner.visit_bool(v)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+            self.inner.visit_f64(v)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_unit()
+        }
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_none()
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_some(d)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_seq(seq)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_map(map)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Standard;
+
+    fn engine() -> crate::Engine {
+        match Standard::builtin("demo").and_then(|s| s.compile()) {
+            Ok(e) => e,
+            Err(e) => panic!("demo pack: {e:?}"),
+        }
+    }
+
+    const GOOD: &str = r#"{"id": "S-1", "name": "城厢镇社工站", "county": "示例县",
+        "opening_days_per_week": 5, "premises": {"mode": "independent", "area_m2": 72},
+        "staff": [{"name": "王某", "role": "station_head", "employment": "full_time"}],
+        "extra": [1, {"a": null}]}"#;
+
+    #[test]
+    fn a_deserializer_reads_like_json_text() {
+        let engine = engine();
+        let options = crate::Options::default().with_as_of("2026-06-30");
+        let Ok(options) = options else {
+            panic!("as_of")
+        };
+        let from_text = engine.parse_json(GOOD.as_bytes());
+        let mut de = serde_json::Deserializer::from_str(GOOD);
+        let from_de = engine.record_from_deserializer(&mut de);
+        let (Ok(a), Ok(b)) = (from_text, from_de) else {
+            panic!("both must read")
+        };
+        assert_eq!(b.id(), Some("S-1"));
+        assert_eq!(a.warnings(), b.warnings());
+        let (ra, rb) = (
+            engine.evaluate_record(&a, &options),
+            engine.evaluate_record(&b, &options),
+        );
+        assert_eq!(ra.to_json(), rb.to_json());
+        // A JSON value is a deserializer too.
+        let value: serde_json::Value = match serde_json::from_str(GOOD) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(engine.record_from_deserializer(&value).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_record_when_the_id_came_first() {
+        let engine = engine();
+        let bad = r#"{"id": "S-9", "premises": {"mode": "rented"}}"#;
+        let mut de = serde_json::Deserializer::from_str(bad);
+        let Err(e) = engine.record_from_deserializer(&mut de) else {
+            panic!("must fail")
+        };
+        assert_eq!(e.record.as_deref(), Some("S-9"));
+        assert_eq!(e.path, "premises.mode");
+        assert_eq!(engine.parse_json(bad.as_bytes()).err(), Some(e));
+
+        let numeric = r#"{"id": 42, "opening_days_per_week": "five"}"#;
+        let mut de = serde_json::Deserializer::from_str(numeric);
+        let Err(e) = engine.record_from_deserializer(&mut de) else {
+            panic!("must fail")
+        };
+        assert_eq!(e.record.as_deref(), Some("42"));
+        assert_eq!(e.path, "id");
+
+        // The id after the bad value is not known to a reader that cannot go back.
+        let late = r#"{"premises": {"mode": "rented"}, "id": "S-10"}"#;
+        let mut de = serde_json::Deserializer::from_str(late);
+        let Err(e) = engine.record_from_deserializer(&mut de) else {
+            panic!("must fail")
+        };
+        assert_eq!((e.record, e.path.as_str()), (None, "premises.mode"));
+
+        let missing = r#"{"name": "x"}"#;
+        let mut de = serde_json::Deserializer::from_str(missing);
+        let Err(e) = engine.record_from_deserializer(&mut de) else {
+            panic!("must fail")
+        };
+        assert_eq!((e.record, e.path.as_str()), (None, "id"));
+
+        let list = "[1, 2]";
+        let mut de = serde_json::Deserializer::from_str(list);
+        assert!(engine.record_from_deserializer(&mut de).is_err());
+    }
 }

@@ -1,10 +1,15 @@
 //! Findings: the report data (SPEC §4). Plain serialisable data, never load errors.
 
+pub(crate) mod ci;
+pub(crate) mod diff_batch;
 pub mod diff_standard;
 pub mod doc;
+pub(crate) mod html;
 mod json;
 pub mod render;
 pub(crate) mod summary;
+pub(crate) mod template;
+mod xlsx;
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! Scoring one record: indicator statuses, waivers, section ratios, score, grade and gaps.
 
 pub(crate) mod forms;
+pub(crate) mod next_grade;
 
 use std::sync::Arc;
 
