@@ -94,6 +94,26 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             }
         }
     }
+    let format = args.format.unwrap_or(Format::Text);
+    // JSON and JSON Lines stream: bounded memory for fleets of any size.
+    if matches!(format, Format::Json | Format::Jsonl)
+        && !args.records.is_empty()
+        && !args.next_grade
+    {
+        let gates = crate::stream::Gates {
+            fail_under: args.fail_under,
+            fail_on_veto: args.fail_on_veto,
+        };
+        return crate::stream::run(
+            &engine,
+            &std,
+            &options,
+            &args.records,
+            format == Format::Jsonl,
+            args.output.as_deref(),
+            &gates,
+        );
+    }
     let mut inputs = Vec::new();
     if args.records.is_empty() {
         inputs = builtin_examples(&args.standard, &std);
@@ -116,7 +136,6 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     }
     let batch = engine.evaluate_batch(&inputs, &options);
     let stdout_tty = std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(Format::Text);
     let lang = args.lang.lang();
     let color = stdout_tty && args.output.is_none();
     let mut text = match crate::formats::render(format, &batch, lang, color) {

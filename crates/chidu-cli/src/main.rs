@@ -20,6 +20,7 @@ mod diff;
 mod doc;
 mod formats;
 mod output;
+mod stream;
 mod template;
 
 use std::process::ExitCode;

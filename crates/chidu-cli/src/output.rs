@@ -93,6 +93,24 @@ pub(crate) fn test_files(spec: &str, std: &chidu::Standard) -> (Vec<(String, Str
     (files, reader)
 }
 
+/// A buffered writer to a temporary file next to `path`; rename it over `path` when done, so
+/// readers never see a half-written report.
+pub(crate) fn temp_writer(
+    path: &Path,
+) -> std::io::Result<(PathBuf, std::io::BufWriter<std::fs::File>)> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let f = std::fs::File::create(&tmp)?;
+    Ok((tmp, std::io::BufWriter::with_capacity(1 << 20, f)))
+}
+
 /// Writes a file so that readers never see it half-written: a temporary file, then rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path

@@ -196,3 +196,43 @@ fn a_closed_stdout_pipe_is_not_a_crash() {
     let status = child.wait().unwrap();
     assert_ne!(status.code(), Some(101), "panicked on a closed pipe");
 }
+
+#[test]
+fn streamed_json_equals_the_in_memory_batch() {
+    let in_memory = chidu(&["check", "demo", "--as-of", "2026-06-30", "--format", "json"]);
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../standards/demo/examples");
+    let streamed = chidu(&[
+        "check",
+        "demo",
+        dir.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(in_memory.stdout, streamed.stdout);
+    let d = temp("stream");
+    let f = d.join("fleet.jsonl");
+    let line = serde_json::to_string(&serde_json::json!({"id": "S", "name": "站"})).unwrap();
+    let body: String = (0..1500)
+        .map(|i| line.replace("\"S\"", &format!("\"S{i}\"")) + "\n")
+        .collect();
+    std::fs::write(&f, body).unwrap();
+    let o = chidu(&[
+        "check",
+        "demo",
+        f.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "jsonl",
+    ]);
+    let lines: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
+    assert_eq!(
+        lines.len(),
+        1500,
+        "every record across several chunks, in order"
+    );
+    assert!(lines[1499].contains("\"S1499\""));
+}

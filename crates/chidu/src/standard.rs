@@ -75,6 +75,10 @@ impl Options {
     pub fn as_of_days(&self) -> i32 {
         self.as_of.unwrap_or_else(today)
     }
+    /// The evaluation date as `YYYY-MM-DD`.
+    pub fn as_of_string(&self) -> String {
+        crate::value::format_date(self.as_of_days())
+    }
 }
 
 fn today() -> i32 {
