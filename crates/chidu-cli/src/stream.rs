@@ -129,13 +129,7 @@ pub(crate) fn run(
                 }
             }
             let text = serde_json::to_string(e).unwrap_or_default();
-            let sep = if jsonl {
-                ""
-            } else if first {
-                ""
-            } else {
-                ","
-            };
+            let sep = if jsonl || first { "" } else { "," };
             first = false;
             let _ = write!(out, "{sep}{text}");
             if jsonl {
