@@ -85,6 +85,18 @@ pub(crate) fn run(
             options.as_of_string()
         );
     }
+    // A spinner with the count and rate, only on a terminal and only once the work is long.
+    let started = std::time::Instant::now();
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} records ({per_sec}) {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    });
     let mut chunk: Vec<chidu::RawRecord> = Vec::with_capacity(CHUNK);
     let mut sources = sources.into_iter();
     let mut current = sources.next();
@@ -104,6 +116,12 @@ pub(crate) fn run(
             .par_iter()
             .map(|raw| engine.evaluate_raw(raw, options))
             .collect();
+        if let Some(bar) = &progress {
+            if bar.is_hidden() && started.elapsed() > std::time::Duration::from_secs(1) {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.inc(entries.len() as u64);
+        }
         for e in &entries {
             engine.add_to_summary(&mut summary, e);
             match e {
@@ -136,6 +154,9 @@ pub(crate) fn run(
                 let _ = writeln!(out);
             }
         }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     if !jsonl {
         let _ = writeln!(out, "],\"summary\":{}}}", engine.summary_json(&summary));
