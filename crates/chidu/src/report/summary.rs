@@ -50,11 +50,18 @@ pub struct Summary {
     pub groups: IndexMap<String, IndexMap<String, GroupSummary>>,
     /// Named aggregates: id → (numerator, denominator).
     pub aggregates: IndexMap<String, (f64, f64)>,
+    /// Per section id: (sum of ratios, records with a ratio) for the mean section ratio.
+    pub sections: IndexMap<String, (f64, usize)>,
 }
 
 impl Summary {
     pub(crate) fn new(model: &Model) -> Summary {
         let grades = model.grades.iter().map(|g| (g.id.clone(), 0)).collect();
+        let sections = model
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), (0.0, 0)))
+            .collect();
         let indicators = model
             .indicators
             .iter()
@@ -76,6 +83,7 @@ impl Summary {
             indicators,
             groups,
             aggregates,
+            sections,
             ..Default::default()
         }
     }
@@ -95,6 +103,13 @@ impl Summary {
         }
         if let Some(g) = &report.grade {
             *self.grades.entry(g.clone()).or_default() += 1;
+        }
+        for sec in &report.sections {
+            if let (Some(r), Some(acc)) = (sec.ratio, self.sections.get_mut(report.section_id(sec)))
+            {
+                acc.0 += r;
+                acc.1 += 1;
+            }
         }
         if report.vetoed() {
             self.vetoed += 1;
@@ -229,6 +244,20 @@ impl Serialize for SummaryJson<'_> {
             })
             .collect();
         m.serialize_entry("aggregates", &aggs)?;
+        let sections: IndexMap<&str, serde_json::Value> = sum
+            .sections
+            .iter()
+            .map(|(id, (total, n))| {
+                let mean =
+                    (*n > 0).then(|| crate::expr::eval::round_half_away(total / *n as f64, 4));
+                (
+                    id.as_str(),
+                    serde_json::json!({"mean_ratio": mean, "records": n}),
+                )
+            })
+            .collect();
+        m.serialize_entry("sections", &sections)?;
+        m.serialize_entry("weakest", &pareto(sum, model))?;
         m.end()
     }
 }
@@ -301,5 +330,34 @@ pub(crate) fn aggregate_inputs(model: &Model, report: &Report) -> Vec<(Option<f6
         .aggregates
         .iter()
         .map(|v| (*v, v.is_some()))
+        .collect()
+}
+
+/// The weakest indicators: points lost across the fleet, most first, with the cumulative share
+/// of all points lost (a Pareto list; where fixing pays most).
+fn pareto(sum: &Summary, model: &Model) -> Vec<serde_json::Value> {
+    let mut lost: Vec<(&str, f64)> = model
+        .indicators
+        .iter()
+        .filter(|i| !i.veto && !i.bonus)
+        .filter_map(|i| {
+            let s = sum.indicators.get(&*i.id)?;
+            let l = i.points * s.applicable as f64 - s.earned_sum;
+            (l > 1e-9).then_some((&*i.id, l))
+        })
+        .collect();
+    lost.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let total: f64 = lost.iter().map(|(_, l)| l).sum();
+    let mut cumulative = 0.0;
+    lost.iter()
+        .take(20)
+        .map(|(id, l)| {
+            cumulative += l;
+            serde_json::json!({
+                "indicator": id,
+                "points_lost": crate::expr::eval::round_half_away(*l, 2),
+                "cumulative_share": crate::expr::eval::round_half_away(cumulative / total, 4),
+            })
+        })
         .collect()
 }
