@@ -87,7 +87,8 @@ fn every_builtin_indicator_is_documented_and_every_param_has_a_basis() {
     let mut seen = 0;
     for id in chidu::builtins() {
         for path in chidu::builtin_files_under(&format!("{id}/sections/")) {
-            let doc = chidu::testing::yaml_to_json(chidu::builtin_file(path).unwrap(), path).unwrap();
+            let doc =
+                chidu::testing::yaml_to_json(chidu::builtin_file(path).unwrap(), path).unwrap();
             for ind in doc["indicators"].as_array().into_iter().flatten() {
                 let iid = ind["id"].as_str().unwrap_or("?");
                 seen += 1;
@@ -97,7 +98,8 @@ fn every_builtin_indicator_is_documented_and_every_param_has_a_basis() {
                     }
                 }
                 for key in ["title", "message", "remediation"] {
-                    let both = ind[key]["zh"].as_str().is_some_and(|s| !s.is_empty()) && ind[key]["en"].as_str().is_some_and(|s| !s.is_empty());
+                    let both = ind[key]["zh"].as_str().is_some_and(|s| !s.is_empty())
+                        && ind[key]["en"].as_str().is_some_and(|s| !s.is_empty());
                     if !both {
                         problems.push(format!("{path} {iid}: {key} lacks zh or en"));
                     }
@@ -105,13 +107,17 @@ fn every_builtin_indicator_is_documented_and_every_param_has_a_basis() {
             }
         }
         let std_path = format!("{id}/standard.yaml");
-        let doc = chidu::testing::yaml_to_json(chidu::builtin_file(&std_path).unwrap(), &std_path).unwrap();
+        let doc = chidu::testing::yaml_to_json(chidu::builtin_file(&std_path).unwrap(), &std_path)
+            .unwrap();
         for (name, p) in doc["params"].as_object().into_iter().flatten() {
             if p["basis"]["zh"].as_str().is_none() || p["basis"]["en"].as_str().is_none() {
                 problems.push(format!("{std_path}: param {name} has no basis {{zh, en}}"));
             }
         }
     }
-    assert!(seen > 100, "only {seen} indicators found in the section files");
+    assert!(
+        seen > 100,
+        "only {seen} indicators found in the section files"
+    );
     assert!(problems.is_empty(), "{problems:#?}");
 }
