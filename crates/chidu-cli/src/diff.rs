@@ -24,6 +24,7 @@ pub(crate) struct DiffArgs {
 enum DiffFormat {
     Text,
     Json,
+    Html,
 }
 
 fn read(path: &PathBuf) -> Result<serde_json::Value, String> {
@@ -49,6 +50,7 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
     };
     match args.format {
         DiffFormat::Text => out!("{}", diff.to_text(args.lang.lang())),
+        DiffFormat::Html => out!("{}", diff.to_html(args.lang.lang())),
         DiffFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&diff.to_json()).unwrap_or_default()

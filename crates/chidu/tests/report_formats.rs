@@ -298,3 +298,19 @@ fn diff_across_dates_and_rejects_non_batches() {
     );
     assert!(err.is_err());
 }
+
+#[test]
+fn batch_diff_html_is_escaped_and_self_contained() {
+    let old = serde_json::json!({"format": "chidu.batch/1", "standard": {"id": "t", "version": "1"}, "as_of": "2026-01-01",
+        "reports": [{"record": {"id": "S1", "name": "<script>x</script>"}, "score": 50, "grade": "pass", "indicators": []}],
+        "summary": {"records": 1, "invalid": 0, "mean_score": 50, "median_score": 50, "vetoed": 0, "grades": {"pass": 1}, "indicators": {}}});
+    let mut new = old.clone();
+    new["reports"][0]["score"] = serde_json::json!(60);
+    new["as_of"] = serde_json::json!("2026-06-30");
+    let diff = chidu::diff_batches(&old, &new).unwrap();
+    let html = diff.to_html(chidu::Lang::En);
+    assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("+10"));
+    assert!(!html.contains("http"));
+}

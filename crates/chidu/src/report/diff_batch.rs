@@ -425,3 +425,134 @@ mod tests {
         assert_eq!(pct_signed(Some(0.25)), "+25.0pp");
     }
 }
+
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or("—".to_owned(), crate::report::fmt_num)
+}
+
+fn delta_cell(v: Option<f64>) -> String {
+    match v {
+        Some(d) if d > 0.0 => format!("<td class=up>+{}</td>", crate::report::fmt_num(d)),
+        Some(d) if d < 0.0 => format!("<td class=down>{}</td>", crate::report::fmt_num(d)),
+        Some(_) => "<td>0</td>".to_owned(),
+        None => "<td>—</td>".to_owned(),
+    }
+}
+
+impl BatchDiff {
+    /// A self-contained HTML page (no network): fleet change, then one row per station with
+    /// score and grade change and the indicators gained or lost. All text is escaped.
+    pub fn to_html(&self, lang: Lang) -> String {
+        use std::fmt::Write as _;
+        let zh = lang == Lang::Zh;
+        let t = |a: &'static str, b: &'static str| if zh { a } else { b };
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.up{{color:#1a7f37}}.down{{color:#cf222e}}</style></head><body>",
+            if zh { "zh" } else { "en" },
+            t("评估对比", "Evaluation comparison")
+        );
+        let _ = write!(
+            s,
+            "<h1>{}</h1><p>{} ({}) → {} ({})</p>",
+            t("评估对比", "Evaluation comparison"),
+            html_escape(&self.old_standard),
+            html_escape(&self.old_as_of),
+            html_escape(&self.new_standard),
+            html_escape(&self.new_as_of)
+        );
+        let _ = write!(
+            s,
+            "<h2>{}</h2><table><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("总体", "Fleet"),
+            t("前", "Old"),
+            t("后", "New"),
+            t("变化", "Change")
+        );
+        let rows = [
+            (t("记录数", "Records"), &self.fleet.records),
+            (t("平均分", "Mean score"), &self.fleet.mean_score),
+            (t("中位数", "Median score"), &self.fleet.median_score),
+            (t("否决", "Vetoed"), &self.fleet.vetoed),
+        ];
+        for (label, f) in rows {
+            let _ = write!(
+                s,
+                "<tr><th>{label}</th><td>{}</td><td>{}</td>{}</tr>",
+                cell(f.old),
+                cell(f.new),
+                delta_cell(f.delta)
+            );
+        }
+        for (grade, f) in &self.fleet.grades {
+            let _ = write!(
+                s,
+                "<tr><th>{}</th><td>{}</td><td>{}</td>{}</tr>",
+                html_escape(grade),
+                cell(f.old),
+                cell(f.new),
+                delta_cell(f.delta)
+            );
+        }
+        s.push_str("</table>");
+        let _ = write!(
+            s,
+            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("各站点", "Stations"),
+            t("编号", "Id"),
+            t("名称", "Name"),
+            t("得分", "Score"),
+            t("变化", "Change"),
+            t("等级", "Grade"),
+            t("新达标", "Newly met"),
+            t("新失分", "Lost")
+        );
+        for st in &self.stations {
+            let grade = format!(
+                "{} → {}",
+                html_escape(st.old_grade.as_deref().unwrap_or("—")),
+                html_escape(st.new_grade.as_deref().unwrap_or("—"))
+            );
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{} → {}</td>{}<td>{grade}</td><td>{}</td><td>{}</td></tr>",
+                html_escape(&st.id),
+                html_escape(st.name.as_deref().unwrap_or("")),
+                cell(st.old_score),
+                cell(st.new_score),
+                delta_cell(st.delta),
+                html_escape(&st.newly_met.join(", ")),
+                html_escape(&st.lost.join(", "))
+            );
+        }
+        s.push_str("</table>");
+        if !self.added.is_empty() || !self.removed.is_empty() {
+            let _ = write!(
+                s,
+                "<p>{}: {}</p><p>{}: {}</p>",
+                t("新增站点", "Added"),
+                html_escape(&self.added.join(", ")),
+                t("移除站点", "Removed"),
+                html_escape(&self.removed.join(", "))
+            );
+        }
+        s.push_str("</body></html>\n");
+        s
+    }
+}
