@@ -407,24 +407,6 @@ impl BatchDiff {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rejects_non_batches() {
-        let err = diff_batches(&serde_json::json!({}), &serde_json::json!({}));
-        assert!(err.is_err_and(|e| e.contains("OLD")));
-    }
-
-    #[test]
-    fn signs() {
-        assert_eq!(signed(Some(2.5)), "+2.5");
-        assert_eq!(signed(Some(-1.0)), "-1");
-        assert_eq!(signed(Some(0.0)), "±0");
-        assert_eq!(pct_signed(Some(0.25)), "+25.0pp");
-    }
-}
 
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -554,5 +536,24 @@ impl BatchDiff {
         }
         s.push_str("</body></html>\n");
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_batches() {
+        let err = diff_batches(&serde_json::json!({}), &serde_json::json!({}));
+        assert!(err.is_err_and(|e| e.contains("OLD")));
+    }
+
+    #[test]
+    fn signs() {
+        assert_eq!(signed(Some(2.5)), "+2.5");
+        assert_eq!(signed(Some(-1.0)), "-1");
+        assert_eq!(signed(Some(0.0)), "±0");
+        assert_eq!(pct_signed(Some(0.25)), "+25.0pp");
     }
 }
