@@ -44,6 +44,17 @@ pub(crate) struct ObjSchema {
 }
 
 impl ObjSchema {
+    /// The slot of a field by name: a linear scan for small objects (cheaper than hashing
+    /// every key of every record), the index beyond.
+    #[inline]
+    pub(crate) fn slot_of(&self, name: &str) -> Option<u32> {
+        if self.fields.len() <= 24 {
+            self.fields.iter().position(|f| f.name == name).map(|i| i as u32)
+        } else {
+            self.index.get(name).copied()
+        }
+    }
+
     pub(crate) fn field(&self, name: &str) -> Option<(u32, &FieldDef)> {
         let i = *self.index.get(name)?;
         self.fields.get(i as usize).map(|f| (i, f))

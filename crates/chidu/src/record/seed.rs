@@ -402,8 +402,8 @@ impl<'de> Visitor<'de> for KeyLookup<'_> {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        Ok(match self.obj.index.get(v) {
-            Some(&slot) => Key::Known(slot),
+        Ok(match self.obj.slot_of(v) {
+            Some(slot) => Key::Known(slot),
             None => Key::Unknown(v.to_owned()),
         })
     }
