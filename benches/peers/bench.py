@@ -1,0 +1,399 @@
+#!/usr/bin/env python3
+"""Peer benchmark driver (see docs/performance.md). Run through run.sh.
+
+Usage: bench.py DATA.jsonl [--cold] [--rss] [--runs 3]
+
+For each engine: end to end (JSONL bytes already in memory → per-record score and failed
+rule ids) and evaluation only (records pre-parsed into the engine's native form), records/s,
+median of --runs. Every engine's digest (per-rule fail counts + sum of 100 × score ÷ total)
+must equal plain Python's.
+"""
+import argparse
+import gc
+import io
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PACK = HERE / "pack"
+CLI = ROOT / "target" / "release" / "chidu"
+RUST_EX = ROOT / "target" / "release" / "examples" / "peers"
+AS_OF = "2026-06-30"
+CUT_12M = "2025-06-30"
+
+# ---------------------------------------------------------------- the 40 checks, plain Python
+WEIGHTS = [2, 1, 2, 1, 1, 1, 1,  2, 1, 1, 2, 1,  3, 2, 1, 3, 2, 1, 2, 1,
+           3, 2, 2, 3, 2, 2, 3, 2,  2, 1, 1, 1, 1,  2, 2, 2, 2,  2, 1, 1]
+IDS = [f"R{i:02d}" for i in range(1, 41)]
+TOTAL_W = sum(WEIGHTS)
+PHONE = re.compile(r"^0[0-9]{3}-[0-9]{7}$")
+EMAIL = re.compile(r"^[^@ ]+@[^@ ]+\.[a-z]+$")
+LEVELS = {"township", "street", "community"}
+ORG = {"gov", "ngo", "mixed"}
+FUND = {"gov", "charity", "mixed", "self"}
+ROLES = {"social_worker", "assistant", "manager", "volunteer_coord"}
+DOCS = {"license", "fire_safety", "lease", "insurance", "plan"}
+CERT_OK = {"intermediate", "senior"}
+
+
+def checks(r):
+    staff = r["staff"]
+    services = r["services"]
+    docs = r["documents"]
+    phone = r.get("phone")
+    email = r.get("email")
+    level = r["level"]
+    area = r["area_m2"]
+    recent = [s for s in services if s["date"] >= CUT_12M]
+    n_cp = sum(1 for s in services if s["type"] == "child_protection")
+    return (
+        bool(r.get("name")),
+        bool(r.get("address")),
+        bool(r.get("manager")),
+        phone is not None and PHONE.search(phone) is not None,
+        email is not None and EMAIL.search(email) is not None,
+        bool(r.get("license_no")),
+        bool(r.get("county")),
+        level in LEVELS,
+        r["org_type"] in ORG,
+        r["funding_source"] in FUND,
+        all(s["role"] in ROLES for s in staff),
+        all(d["type"] in DOCS for d in docs),
+        area >= 60,
+        r["open_days_week"] >= 5,
+        r["open_hours_week"] >= 40,
+        len(staff) >= 3,
+        len(services) >= 10,
+        len(docs) >= 4,
+        r["satisfaction"] >= 0.8,
+        r["rooms"] >= 3,
+        sum(1 for s in staff if s["certificate"] in CERT_OK) >= 2,
+        sum(s["training_hours"] for s in staff) >= 120,
+        all(not s["full_time"] or s["training_hours"] >= 20 for s in staff),
+        len(recent) >= 12,
+        sum(s["beneficiaries"] for s in recent) >= 300,
+        any(s["type"] == "child_protection" for s in recent),
+        any(d["type"] == "fire_safety" and d["verified"] for d in docs),
+        all(d["expiry"] is None or d["expiry"] >= AS_OF for d in docs),
+        r["social_workers"] / r["population"] * 10000 >= 1.5,
+        r["gov_funding"] / r["budget"] >= 0.5,
+        r["resolved"] / r["complaints"] >= 0.9,
+        r["indoor_m2"] / area >= 0.6,
+        r["volunteers"] / r["population"] * 1000 >= 2,
+        level != "township" or area >= 300,
+        level != "township" or any(s["certificate"] == "senior" for s in staff),
+        r["elderly"] <= 500 or r["accessible"],
+        r["children"] <= 800 or n_cp >= 3,
+        r["last_inspection"] >= CUT_12M,
+        r["plan_updated"] >= "2026-01-01",
+        r["fire_drill_date"] >= "2025-12-30",
+    )
+
+
+def score_python(r):
+    ok = checks(r)
+    passed = 0
+    failed = []
+    for i, (c, w) in enumerate(zip(ok, WEIGHTS)):
+        if c:
+            passed += w
+        else:
+            failed.append(IDS[i])
+    return 100.0 * passed / TOTAL_W, failed
+
+
+def digest_of(results):
+    """results: iterable of (score 0..100, failed ids)."""
+    fails = dict.fromkeys(IDS, 0)
+    s = 0.0
+    for score, failed in results:
+        s += round(score, 6)
+        for f in failed:
+            fails[f] += 1
+    return {"fails": fails, "score_sum": f"{s:.2f}"}
+
+
+# ---------------------------------------------------------------- engines
+class Engine:
+    name = ""
+    note = ""
+
+    def prepare(self, lines, blob):  # untimed: returns the native form for eval-only
+        return None
+
+    def e2e(self, lines, blob):  # -> list of (score, failed)
+        raise NotImplementedError
+
+    def eval(self, native):
+        raise NotImplementedError
+
+
+class PlainPython(Engine):
+    name = "plain Python (orjson + hand-written)"
+
+    def prepare(self, lines, blob):
+        return [orjson.loads(l) for l in lines]
+
+    def e2e(self, lines, blob):
+        loads = orjson.loads
+        return [score_python(loads(l)) for l in lines]
+
+    def eval(self, native):
+        return [score_python(r) for r in native]
+
+
+class Polars(Engine):
+    name = "polars (1 thread)"
+    note = "read_ndjson + one select; result is a score column and 40 bool columns"
+
+    def __init__(self):
+        import polars as pl
+
+        self.pl = pl
+        e = pl.element().struct.field
+        c = pl.col
+
+        def nonempty(f):
+            return c(f).is_not_null() & (c(f).str.len_chars() > 0)
+
+        st, sv, dc = c("staff"), c("services"), c("documents")
+        recent = e("date") >= CUT_12M
+        self.exprs = [
+            nonempty("name"), nonempty("address"), nonempty("manager"),
+            c("phone").str.contains(PHONE.pattern), c("email").str.contains(EMAIL.pattern),
+            nonempty("license_no"), nonempty("county"),
+            c("level").is_in(list(LEVELS)), c("org_type").is_in(list(ORG)),
+            c("funding_source").is_in(list(FUND)),
+            st.list.eval(e("role").is_in(list(ROLES))).list.all(),
+            dc.list.eval(e("type").is_in(list(DOCS))).list.all(),
+            c("area_m2") >= 60, c("open_days_week") >= 5, c("open_hours_week") >= 40,
+            st.list.len() >= 3, sv.list.len() >= 10, dc.list.len() >= 4,
+            c("satisfaction") >= 0.8, c("rooms") >= 3,
+            st.list.eval(e("certificate").is_in(list(CERT_OK))).list.sum() >= 2,
+            st.list.eval(e("training_hours")).list.sum() >= 120,
+            st.list.eval(~e("full_time") | (e("training_hours") >= 20)).list.all(),
+            sv.list.eval(recent).list.sum() >= 12,
+            sv.list.eval(pl.when(recent).then(e("beneficiaries")).otherwise(0)).list.sum() >= 300,
+            sv.list.eval((e("type") == "child_protection") & recent).list.any(),
+            dc.list.eval((e("type") == "fire_safety") & e("verified")).list.any(),
+            dc.list.eval(e("expiry").is_null() | (e("expiry") >= AS_OF)).list.all(),
+            c("social_workers") / c("population") * 10000 >= 1.5,
+            c("gov_funding") / c("budget") >= 0.5,
+            c("resolved") / c("complaints") >= 0.9,
+            c("indoor_m2") / c("area_m2") >= 0.6,
+            c("volunteers") / c("population") * 1000 >= 2,
+            (c("level") != "township") | (c("area_m2") >= 300),
+            (c("level") != "township") | st.list.eval(e("certificate") == "senior").list.any(),
+            (c("elderly") <= 500) | c("accessible"),
+            (c("children") <= 800) | (sv.list.eval(e("type") == "child_protection").list.sum() >= 3),
+            c("last_inspection") >= CUT_12M,
+            c("plan_updated") >= "2026-01-01",
+            c("fire_drill_date") >= "2025-12-30",
+        ]
+        self.exprs = [x.fill_null(False).alias(i) for x, i in zip(self.exprs, IDS)]
+
+    def _run(self, df):
+        pl = self.pl
+        out = df.select(self.exprs)
+        score = pl.sum_horizontal([pl.col(i).cast(pl.Int32) * w for i, w in zip(IDS, WEIGHTS)]) * 100.0 / TOTAL_W
+        return out.with_columns(score.alias("score"))
+
+    def prepare(self, lines, blob):
+        return self.pl.read_ndjson(io.BytesIO(blob))
+
+    def e2e(self, lines, blob):
+        return self._run(self.pl.read_ndjson(io.BytesIO(blob)))
+
+    def eval(self, native):
+        return self._run(native)
+
+    @staticmethod
+    def digest(out):
+        fails = {i: int(out.height - out[i].sum()) for i in IDS}
+        s = sum(round(x, 6) for x in out["score"].to_list())
+        return {"fails": fails, "score_sum": f"{s:.2f}"}
+
+
+class ChiduPython(Engine):
+    name = "chidu Python binding (evaluate_many)"
+    note = "e2e: JSONL bytes in; eval-only: list of dicts in"
+
+    def __init__(self):
+        import chidu
+
+        self.std = chidu.Standard.load(str(PACK))
+        self.total = self.std.total
+
+    def _collect(self, batch):
+        t = self.total
+        out = []
+        for rep in batch:
+            out.append((100.0 * rep.score / t, [g["indicator"] for g in rep.gaps]))
+        return out
+
+    def prepare(self, lines, blob):
+        return [orjson.loads(l) for l in lines]
+
+    def e2e(self, lines, blob):
+        return self._collect(self.std.evaluate_many(blob, as_of=AS_OF))
+
+    def eval(self, native):
+        return self._collect(self.std.evaluate_many(native, as_of=AS_OF))
+
+
+# ---------------------------------------------------------------- timing
+def timed(fn, runs):
+    ts = []
+    res = None
+    for _ in range(runs):
+        gc.collect()
+        t = time.perf_counter()
+        res = fn()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts), res
+
+
+def run_proc(cmd, env=None):
+    """Runs cmd; returns (wall seconds, peak RSS MiB)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd}: exit {p.returncode}: {err[-500:]}")
+    return wall, ru.ru_maxrss / 1024
+
+
+def cli_cmd(data, out="/dev/null"):
+    return [str(CLI), "check", str(PACK), str(data), "--as-of", AS_OF, "--format", "jsonl", "-o", out]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--cold", action="store_true")
+    ap.add_argument("--rss", action="store_true", help="peak RSS of the streaming CLI on DATA")
+    ap.add_argument("--skip", default="", help="comma-separated engine keys to skip")
+    a = ap.parse_args()
+    data = Path(a.data)
+    blob = data.read_bytes()
+    lines = blob.splitlines()
+    n = len(lines)
+    print(f"# {n} records, {len(blob) / n / 1024:.2f} KiB/record, {len(blob) / 2**20:.0f} MiB; "
+          f"median of {a.runs}; affinity {sorted(os.sched_getaffinity(0))}", flush=True)
+
+    rows = []  # (name, e2e rps, eval rps, digest ok, note)
+    ref = digest_of(PlainPython().e2e(lines, blob))
+    print("# reference digest (plain Python):", json.dumps(ref, separators=(",", ":")), flush=True)
+
+    def check(name, d):
+        ok = d == ref
+        if not ok:
+            bad = {k: (v, ref["fails"][k]) for k, v in d["fails"].items() if v != ref["fails"][k]}
+            print(f"# DIGEST MISMATCH {name}: fails {bad}, score_sum {d['score_sum']} vs {ref['score_sum']}", flush=True)
+        return ok
+
+    # chidu, Rust API (example binary)
+    if RUST_EX.exists():
+        out = subprocess.run([str(RUST_EX), str(PACK), str(data), str(a.runs)], capture_output=True, check=True, text=True)
+        r = json.loads(out.stdout)
+        rows.append(("chidu Rust API (parse_json + evaluate_record)", r["e2e_rps"], r["eval_rps"],
+                     check("rust", r["digest"]), "eval-only: pre-parsed chidu::Record"))
+        print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
+    else:
+        print("# SKIP chidu Rust API: example binary not built", flush=True)
+
+    # chidu CLI
+    if CLI.exists():
+        with tempfile.NamedTemporaryFile(suffix=".jsonl") as tf:
+            run_proc(cli_cmd(data, tf.name))
+            d = digest_of(
+                (100.0 * o["score"] / o["total"], [g["indicator"] for g in o["gaps"]])
+                for o in map(orjson.loads, Path(tf.name).read_bytes().splitlines()))
+        walls = [run_proc(cli_cmd(data))[0] for _ in range(a.runs)]
+        rows.append(("chidu CLI (check --format jsonl -o /dev/null)", n / statistics.median(walls), None,
+                     check("cli", d), "whole process: start, load pack, read file, write reports"))
+
+    engines = [("python", PlainPython), ("chidu-py", ChiduPython), ("polars", Polars)]
+    try:
+        import peers_extra  # noqa: F401  (optional: datalogic, zen)
+
+        engines += peers_extra.ENGINES
+    except ImportError as e:
+        print(f"# no extra peers: {e}", flush=True)
+    skip = set(filter(None, a.skip.split(",")))
+    for key, cls in engines:
+        if key in skip:
+            continue
+        try:
+            eng = cls()
+        except Exception as e:  # not installed
+            print(f"# SKIP {key}: {type(e).__name__}: {e}", flush=True)
+            continue
+        native = eng.prepare(lines, blob)
+        t_e2e, res = timed(lambda: eng.e2e(lines, blob), a.runs)
+        t_eval, res2 = timed(lambda: eng.eval(native), a.runs)
+        if isinstance(eng, Polars):
+            ok = check(eng.name, Polars.digest(res)) and check(eng.name + " eval", Polars.digest(res2))
+        else:
+            ok = check(eng.name, digest_of(res)) and check(eng.name + " eval", digest_of(res2))
+        rows.append((eng.name, n / t_e2e, n / t_eval, ok, eng.note))
+        print(f"# done {key}: e2e {n / t_e2e:,.0f}/s eval {n / t_eval:,.0f}/s", flush=True)
+        del native, res, res2
+
+    # table
+    chidu_rows = [r for r in rows if r[0].startswith("chidu")]
+    peers = [r for r in rows if not r[0].startswith("chidu")]
+    best_e2e = max(peers, key=lambda r: r[1]) if peers else None
+    best_eval = max(peers, key=lambda r: r[2] or 0) if peers else None
+    fmt = lambda x: "–" if x is None else f"{x:,.0f}"
+    print()
+    print(f"N = {n}")
+    print()
+    print("| engine | e2e rec/s | eval-only rec/s | digest = plain Python | notes |")
+    print("|---|---:|---:|:-:|---|")
+    for name, e, v, ok, note in rows:
+        print(f"| {name} | {fmt(e)} | {fmt(v)} | {'yes' if ok else 'NO'} | {note} |")
+    print()
+    print("chidu ÷ peer (same run; e2e ÷ e2e, eval-only ÷ eval-only):")
+    print()
+    print("| chidu row | " + " | ".join(p[0] for p in peers) + " |")
+    print("|---|" + "---:|" * len(peers))
+    for name, e, v, _, _ in chidu_rows:
+        cells = []
+        for p in peers:
+            ce = f"{e / p[1]:.2f}×" if e and p[1] else "–"
+            cv = f"{v / p[2]:.2f}×" if v and p[2] else "–"
+            cells.append(f"{ce} / {cv}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    if best_e2e:
+        print()
+        print(f"fastest peer e2e: {best_e2e[0]} ({fmt(best_e2e[1])}/s); fastest peer eval-only: {best_eval[0]} ({fmt(best_eval[2])}/s)")
+
+    if a.cold and CLI.exists():
+        one = Path(tempfile.gettempdir()) / "chidu_peers_one.jsonl"
+        one.write_bytes(lines[0] + b"\n")
+        walls = [run_proc(cli_cmd(one))[0] * 1e3 for _ in range(5)]
+        print(f"\ncold start, CLI (process start → 40-rule pack loaded → 1 record scored), median of 5: "
+              f"{statistics.median(walls):.1f} ms (runs: {', '.join(f'{w:.1f}' for w in walls)})")
+    if a.rss and CLI.exists():
+        wall, rss = run_proc(cli_cmd(data))
+        print(f"\npeak RSS, streaming CLI on {n} records: {rss:.0f} MiB ({n / wall:,.0f} records/s)")
+
+
+if __name__ == "__main__":
+    main()

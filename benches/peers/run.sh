@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Peer benchmark: chidu (Rust API, CLI, Python binding) vs plain Python, polars, datalogic-py, …
+# on the workload of performance-anchors.md §2. Prints one table; see docs/performance.md.
+#
+#   benches/peers/run.sh            10,000 records (a few minutes)
+#   benches/peers/run.sh --full     also 100,000 records, plus the CLI's peak RSS on them
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+FULL=0; [[ "${1:-}" == "--full" ]] && FULL=1
+VENV="$HERE/.venv"
+PY="$VENV/bin/python"
+
+[[ -x "$PY" ]] || python3 -m venv "$VENV"
+"$PY" -m pip install -q --upgrade pip >/dev/null
+for p in maturin orjson polars datalogic-py zen-engine jsonschema-rs; do
+  "$PY" -m pip install -q "$p" >/dev/null 2>&1 && echo "# installed $p" || echo "# SKIPPED $p: pip install failed"
+done
+
+cd "$ROOT"
+cargo build -q --release -p chidu-cli
+cargo build -q --release -p chidu --example peers
+(cd bindings/python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop -q --release >/dev/null) \
+  || echo "# SKIPPED chidu Python binding: maturin develop failed"
+
+SIZES=(10000); [[ $FULL == 1 ]] && SIZES+=(100000)
+for n in "${SIZES[@]}"; do
+  [[ -s "$HERE/data-$n.jsonl" ]] || "$PY" "$HERE/gen.py" "$n" "$HERE/data-$n.jsonl" 20260630
+done
+
+echo "# machine: $(nproc) CPUs; $(lscpu | grep -m1 'Model name' | sed 's/ \+/ /g')"
+PIN=(); command -v taskset >/dev/null && [[ $(nproc) -gt 1 ]] && PIN=(taskset -c 1)
+export POLARS_MAX_THREADS=1 RAYON_NUM_THREADS=1
+cd "$HERE"
+"${PIN[@]}" "$PY" bench.py "data-10000.jsonl" --cold
+if [[ $FULL == 1 ]]; then
+  "${PIN[@]}" "$PY" bench.py "data-100000.jsonl" --rss
+fi

@@ -1,0 +1,111 @@
+//! The Rust-API rows of the peer benchmark (`benches/peers/run.sh`, docs/performance.md).
+//!
+//! Reads a JSONL file of stations into memory, then times (single thread, median of RUNS):
+//! - `e2e`: `Engine::parse_json` + `evaluate_record` per line, keeping each record's score and
+//!   failed indicator ids (the ids are collected into a reused buffer);
+//! - `eval`: `evaluate_record` only, over records parsed beforehand.
+//!
+//! Prints one JSON object: timings in seconds, records/s and the digest (per-rule fail counts,
+//! sum of 100 × score ÷ total) that bench.py compares with plain Python.
+//!
+//! Run: `cargo run --release -p chidu --example peers -- benches/peers/pack data.jsonl [runs]`
+
+use std::time::Instant;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (pack, data) = (&args[1], &args[2]);
+    let runs: usize = args.get(3).map_or(Ok(3), |s| s.parse())?;
+    let text = std::fs::read(data)?;
+    let lines: Vec<&[u8]> = text
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let n = lines.len();
+
+    let t = Instant::now();
+    let standard = chidu::Standard::load(pack)?;
+    let engine = standard.compile()?;
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    let ids: Vec<String> = standard
+        .indicator_ids()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let total = standard.total();
+    let options = chidu::Options::default().with_as_of("2026-06-30")?;
+
+    let mut fails = vec![0u64; ids.len()];
+    let mut score_sum = 0.0f64;
+    let mut e2e = Vec::new();
+    for run in 0..runs {
+        let t = Instant::now();
+        let mut failed: Vec<usize> = Vec::with_capacity(ids.len());
+        let mut check = 0.0f64;
+        for line in &lines {
+            let record = engine.parse_json(line)?;
+            let report = engine.evaluate_record(&record, &options);
+            failed.clear();
+            failed.extend(
+                report
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.status != chidu::Status::Met)
+                    .map(|(i, _)| i),
+            );
+            let score = report.score.unwrap_or(0.0);
+            check += score;
+            if run == 0 {
+                for &i in &failed {
+                    fails[i] += 1;
+                }
+                score_sum += (100.0 * score / total * 1e6).round() / 1e6;
+            }
+        }
+        e2e.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(check);
+    }
+
+    let records: Vec<chidu::Record> = lines
+        .iter()
+        .map(|l| engine.parse_json(l))
+        .collect::<Result<_, _>>()?;
+    let mut eval = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut check = 0usize;
+        for record in &records {
+            let report = engine.evaluate_record(record, &options);
+            check += report
+                .indicators
+                .iter()
+                .filter(|r| r.status != chidu::Status::Met)
+                .count();
+        }
+        eval.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(check);
+    }
+    let (e2e_s, eval_s) = (median(e2e), median(eval));
+    let fail_map: serde_json::Map<String, serde_json::Value> = ids
+        .iter()
+        .zip(&fails)
+        .map(|(id, c)| (id.clone(), (*c).into()))
+        .collect();
+    let out = serde_json::json!({
+        "n": n,
+        "load_ms": load_ms,
+        "e2e_s": e2e_s,
+        "eval_s": eval_s,
+        "e2e_rps": n as f64 / e2e_s,
+        "eval_rps": n as f64 / eval_s,
+        "digest": {"fails": fail_map, "score_sum": format!("{score_sum:.2}")},
+    });
+    println!("{out}");
+    Ok(())
+}
