@@ -6,7 +6,7 @@ Run from the repository root after ``maturin develop --release`` (in bindings/py
 
 It generates N station records for the built-in ``demo`` pack (deterministic), then times
 
-* ``evaluate_many(list_of_dicts)``     — dicts converted under the GIL, evaluated in parallel;
+* ``evaluate_many(list_of_dicts)``     — dicts read into the engine under the GIL, evaluated in parallel;
 * ``evaluate_many(jsonl_text)``        — JSON Lines ``str``, parsed by the engine into typed slots;
 * ``evaluate_many(jsonl_bytes)``       — the same as ``bytes``;
 * ``evaluate_many(DataFrame)``         — dotted columns plus list columns;

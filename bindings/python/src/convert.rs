@@ -1,4 +1,6 @@
-//! Python values → JSON values (records, waivers), and pandas DataFrames → records.
+//! Python values → JSON values (records the direct reader cannot take, waivers), and pandas
+//! DataFrames → records. Record dicts are read by the engine through `de::PyDe`, which hands
+//! the rarer types to this converter.
 //!
 //! `None` and NaN are missing (JSON null; a DataFrame cell that is missing leaves the field
 //! absent), `datetime.date`/`datetime.datetime` become ISO dates, numpy scalars their Python
@@ -107,7 +109,19 @@ fn date_of(types: &Types<'_>, v: &Bound<'_, PyAny>) -> PyResult<Option<J>> {
     }))
 }
 
-fn type_name(v: &Bound<'_, PyAny>) -> String {
+/// `Some(Some(iso))` when `v` is a date or datetime, `Some(None)` for pandas `NaT`, else `None`.
+pub(crate) fn date_value(
+    types: &Types<'_>,
+    v: &Bound<'_, PyAny>,
+) -> PyResult<Option<Option<String>>> {
+    Ok(date_of(types, v)?.map(|d| match d {
+        J::String(s) => Some(s),
+        _ => None,
+    }))
+}
+
+/// The type name of `v`, for messages.
+pub(crate) fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type()
         .qualname()
         .map(|n| n.to_string())
@@ -287,100 +301,6 @@ fn key_text(k: &Bound<'_, PyAny>) -> Result<String, ConvError> {
             type_name(k)
         ))),
     }
-}
-
-/// Writes one Python value as JSON text: the fast path for records, which the engine then
-/// parses straight into typed slots (no intermediate value tree to build and free).
-pub(crate) fn write_json(
-    types: &Types<'_>,
-    v: &Bound<'_, PyAny>,
-    out: &mut Vec<u8>,
-    depth: usize,
-) -> Result<(), ConvError> {
-    if depth > MAX_DEPTH {
-        return Err(ConvError::new(format!(
-            "nesting deeper than {MAX_DEPTH} levels (a cycle?)"
-        )));
-    }
-    let py_err = |e: PyErr| ConvError::new(e.to_string());
-    if let Ok(s) = v.cast::<PyString>() {
-        write_str(out, s.to_str().map_err(py_err)?);
-        return Ok(());
-    }
-    if v.is_none() {
-        out.extend_from_slice(b"null");
-        return Ok(());
-    }
-    if let Ok(b) = v.cast::<PyBool>() {
-        out.extend_from_slice(if b.is_true() { b"true" } else { b"false" });
-        return Ok(());
-    }
-    if let Ok(d) = v.cast::<PyDict>() {
-        out.push(b'{');
-        for (n, (k, item)) in d.iter().enumerate() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                ConvError::new(format!(
-                    "keys must be strings, found a key of type {}",
-                    type_name(&k)
-                ))
-            })?;
-            let key = key.to_str().map_err(py_err)?;
-            if n > 0 {
-                out.push(b',');
-            }
-            write_str(out, key);
-            out.push(b':');
-            write_json(types, &item, out, depth + 1).map_err(|e| e.at(key.to_owned()))?;
-        }
-        out.push(b'}');
-        return Ok(());
-    }
-    if let Ok(l) = v.cast::<PyList>() {
-        out.push(b'[');
-        for (i, item) in l.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write_json(types, &item, out, depth + 1).map_err(|e| e.at(format!("[{i}]")))?;
-        }
-        out.push(b']');
-        return Ok(());
-    }
-    if let Ok(i) = v.cast::<PyInt>()
-        && let Ok(n) = i.extract::<i64>()
-    {
-        return serde_json::to_writer(&mut *out, &n).map_err(|e| ConvError::new(e.to_string()));
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        let x = f.value();
-        if x.is_finite() {
-            return serde_json::to_writer(&mut *out, &x).map_err(|e| ConvError::new(e.to_string()));
-        }
-    }
-    // Tuples, big or non-finite numbers and the rarer types go through the value converter.
-    let value = to_json(types, v, depth)?;
-    serde_json::to_writer(&mut *out, &value).map_err(|e| ConvError::new(e.to_string()))
-}
-
-/// A JSON string literal; plain text (the common case) is copied as is.
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-    } else if serde_json::to_writer(&mut *out, s).is_err() {
-        out.extend_from_slice(b"null");
-    }
-}
-
-/// One record as JSON text, or `None` when some value cannot be converted (the caller then
-/// takes the value path, which reports where).
-pub(crate) fn record_to_bytes(types: &Types<'_>, v: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
-    if !v.is_instance_of::<PyDict>() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(1024);
-    write_json(types, v, &mut out, 0).ok().map(|()| out)
 }
 
 /// Converts a Python object for a waivers list (or any JSON-like value), as a TypeError on failure.

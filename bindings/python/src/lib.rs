@@ -4,6 +4,7 @@
 //! delegates, and shows the results to Python. No scoring logic lives here.
 
 mod convert;
+mod de;
 mod errors;
 mod report;
 mod standard;

@@ -19,13 +19,16 @@ fn to_py<'py>(py: Python<'py>, v: &J) -> PyResult<Bound<'py, PyAny>> {
 #[pyclass(frozen, module = "chidu._chidu", name = "Report")]
 pub struct PyReport {
     pub(crate) report: Arc<chidu::Report>,
+    /// The standard the report was evaluated against (grade labels, field names).
+    standard: chidu::Standard,
     json: OnceLock<J>,
 }
 
 impl PyReport {
-    pub(crate) fn new(report: Arc<chidu::Report>) -> Self {
+    pub(crate) fn new(report: Arc<chidu::Report>, standard: chidu::Standard) -> Self {
         PyReport {
             report,
+            standard,
             json: OnceLock::new(),
         }
     }
@@ -38,21 +41,10 @@ impl PyReport {
         to_py(py, self.json().get(key).unwrap_or(&J::Null))
     }
 
-    /// The label of the report's grade, read from the Markdown rendering (the core exposes no
-    /// grade labels yet); the grade id when it cannot be found.
+    /// The label of the report's grade in `lang` (the grade id if the standard has no label).
     fn grade_label(&self, lang: chidu::Lang) -> Option<String> {
-        let id = self.report.grade.clone()?;
-        let prefix = match lang {
-            chidu::Lang::Zh => "- 等级: **",
-            chidu::Lang::En => "- Grade: **",
-        };
-        let md = chidu::render::report_markdown(&self.report, lang);
-        let label = md
-            .lines()
-            .find_map(|l| l.strip_prefix(prefix))
-            .and_then(|rest| rest.strip_suffix("**"))
-            .map(str::to_owned);
-        Some(label.unwrap_or(id))
+        let id = self.report.grade.as_deref()?;
+        Some(self.standard.grade_label(id, lang).unwrap_or(id).to_owned())
     }
 }
 
@@ -66,11 +58,12 @@ impl PyReport {
     /// The record's name (masked as `***` when it is personal data).
     #[getter]
     fn name(&self) -> Option<String> {
-        self.json()
-            .get("record")
-            .and_then(|r| r.get("name"))
-            .and_then(J::as_str)
-            .map(str::to_owned)
+        let name = self.report.record.name.as_deref()?;
+        Some(if names_masked(&self.standard, &self.report) {
+            "***".to_owned()
+        } else {
+            name.to_owned()
+        })
     }
     /// `{"id", "name", "groups"}`.
     #[getter]
@@ -234,6 +227,15 @@ impl PyReport {
     }
 }
 
+/// Whether `report` shows record names as `***` (the name field is personal data and the
+/// report masks it).
+fn names_masked(standard: &chidu::Standard, report: &chidu::Report) -> bool {
+    report.mask_pii
+        && standard
+            .name_field()
+            .is_some_and(|f| standard.is_pii_field(f))
+}
+
 /// pandas, or an ImportError that says how to get it.
 fn import_pandas(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("pandas").map_err(|e| {
@@ -258,16 +260,16 @@ fn pretty(v: &J, indent: usize) -> PyResult<String> {
 #[pyclass(frozen, module = "chidu._chidu", name = "BatchReport")]
 pub struct PyBatchReport {
     engine: chidu::Engine,
+    standard: chidu::Standard,
     batch: chidu::Batch,
-    as_of: String,
 }
 
 impl PyBatchReport {
-    pub(crate) fn new(engine: chidu::Engine, batch: chidu::Batch, as_of: String) -> Self {
+    pub(crate) fn new(engine: chidu::Engine, batch: chidu::Batch) -> Self {
         PyBatchReport {
+            standard: engine.standard(),
             engine,
             batch,
-            as_of,
         }
     }
 
@@ -281,7 +283,8 @@ impl PyBatchReport {
     fn entry<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
         match self.batch.entries.get(i) {
             Some(chidu::Entry::Report(r)) => {
-                Ok(Bound::new(py, PyReport::new(Arc::new((**r).clone())))?.into_any())
+                let report = PyReport::new(Arc::new((**r).clone()), self.standard.clone());
+                Ok(Bound::new(py, report)?.into_any())
             }
             Some(chidu::Entry::Invalid { origin, error }) => {
                 errors::record_error_value(py, error, Some(origin))
@@ -291,20 +294,18 @@ impl PyBatchReport {
     }
 
     fn group_fields(&self) -> Vec<String> {
-        self.batch.summary.groups.keys().cloned().collect()
+        self.standard
+            .group_fields()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Whether reports show names as `***` (the name field is personal data and masking is on).
     fn names_masked(&self) -> bool {
         self.evaluated()
-            .find(|r| r.record.name.is_some())
-            .is_some_and(|r| {
-                let v = r.to_json_value();
-                v.get("record")
-                    .and_then(|x| x.get("name"))
-                    .and_then(J::as_str)
-                    != r.record.name.as_deref()
-            })
+            .next()
+            .is_some_and(|r| names_masked(&self.standard, r))
     }
 }
 
@@ -379,7 +380,7 @@ impl PyBatchReport {
     /// The evaluation date, `YYYY-MM-DD`.
     #[getter]
     fn as_of(&self) -> String {
-        self.as_of.clone()
+        self.batch.as_of()
     }
 
     /// The fleet summary as in the batch JSON: records, invalid, mean/median score, grades,
@@ -424,16 +425,7 @@ impl PyBatchReport {
         let n = self.batch.entries.len();
         let groups = self.group_fields();
         let masked = self.names_masked();
-        let sections: Vec<String> = self
-            .evaluated()
-            .next()
-            .map(|r| {
-                r.sections
-                    .iter()
-                    .map(|s| r.section_id(s).to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let sections: Vec<String> = self.standard.sections().into_iter().map(|s| s.id).collect();
         let mut id = Vec::with_capacity(n);
         let mut name = Vec::with_capacity(n);
         let mut group_cols: Vec<Vec<Option<String>>> =
@@ -527,41 +519,8 @@ impl PyBatchReport {
     fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pandas = import_pandas(py)?;
         let groups = self.group_fields();
-        // Titles and kinds per indicator, from one report's JSON (the same for every report).
-        let first = self.evaluated().next();
-        let meta: Vec<(String, String, String, String, bool, bool)> = first
-            .map(|r| {
-                let v = r.to_json_value();
-                v.get("indicators")
-                    .and_then(J::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .map(|i| {
-                                let s = |k: &str| {
-                                    i.get(k).and_then(J::as_str).unwrap_or_default().to_owned()
-                                };
-                                let t = |k: &str| {
-                                    i.get("title")
-                                        .and_then(|t| t.get(k))
-                                        .and_then(J::as_str)
-                                        .unwrap_or_default()
-                                        .to_owned()
-                                };
-                                let b = |k: &str| i.get(k).and_then(J::as_bool).unwrap_or(false);
-                                (
-                                    s("id"),
-                                    s("section"),
-                                    t("zh"),
-                                    t("en"),
-                                    b("veto"),
-                                    b("bonus"),
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default();
+        // Titles and kinds per indicator, from the standard, in pack order (as in reports).
+        let meta = self.standard.indicators();
         let rows: usize = self.evaluated().map(|r| r.indicators.len()).sum();
         let mut id = Vec::with_capacity(rows);
         let mut group_cols: Vec<Vec<Option<String>>> =
@@ -586,12 +545,12 @@ impl PyBatchReport {
             .iter()
             .map(|m| {
                 (
-                    intern(&m.0),
-                    intern(&m.1),
-                    intern(&m.2),
-                    intern(&m.3),
-                    m.4,
-                    m.5,
+                    intern(&m.id),
+                    intern(&m.section),
+                    intern(&m.title.zh),
+                    intern(&m.title.en),
+                    m.veto,
+                    m.bonus,
                 )
             })
             .collect();
@@ -613,9 +572,10 @@ impl PyBatchReport {
                 .map(|s| pyo3::types::PyString::new(py, s).unbind());
             for (k, ir) in r.indicators.iter().enumerate() {
                 let ind_id = r.indicator_id(ir);
-                let m = meta_py
+                let m = meta
                     .get(k)
-                    .filter(|m| m.0.bind(py).to_str().is_ok_and(|s| s == ind_id));
+                    .filter(|m| m.id == ind_id)
+                    .and_then(|_| meta_py.get(k));
                 id.push(rid.as_ref().map(|s| s.clone_ref(py)));
                 for (col, v) in group_cols.iter_mut().zip(&gvals) {
                     col.push(v.clone());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 use rayon::prelude::*;
 
 use crate::convert::{self, Converted, Types};
@@ -48,7 +48,9 @@ pub(crate) fn lang(name: &str) -> PyResult<chidu::Lang> {
 
 /// One input of a batch, after conversion.
 enum Input {
-    /// Ready for the engine.
+    /// A dict already read into the engine's typed layout.
+    Parsed(chidu::Record),
+    /// Ready for the engine to read (JSON text, or a value from the converter).
     Raw(chidu::RawRecord),
     /// Already known to be invalid (a value Python could not hand over).
     Invalid(String, chidu::RecordError),
@@ -79,17 +81,6 @@ impl PyStandard {
         waivers: Option<&Bound<'_, PyAny>>,
         mask_pii: bool,
     ) -> PyResult<chidu::Options> {
-        Ok(self.options_dated(py, as_of, waivers, mask_pii)?.0)
-    }
-
-    /// The options and the evaluation date as `YYYY-MM-DD`.
-    fn options_dated(
-        &self,
-        py: Python<'_>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        waivers: Option<&Bound<'_, PyAny>>,
-        mask_pii: bool,
-    ) -> PyResult<(chidu::Options, String)> {
         let date = match as_of {
             Some(d) if !d.is_none() => convert::date_text(d)?,
             _ => py
@@ -106,7 +97,7 @@ impl PyStandard {
         if let Some(w) = waivers.filter(|w| !w.is_none()) {
             options.waivers = self.waivers(py, w)?;
         }
-        Ok((options, date))
+        Ok(options)
     }
 
     /// Waivers from a path (YAML/JSON file) or a list of dicts.
@@ -146,17 +137,45 @@ impl PyStandard {
         }
     }
 
+    /// Reads a dict straight into the engine's typed layout: the record seed walks the Python
+    /// objects (`de::PyDe`), with no JSON text or value tree in between. `None` when `item` is
+    /// not a dict (the value converter then takes it, and says why it is not a record).
+    fn read_dict(
+        &self,
+        types: &Types<'_>,
+        item: &Bound<'_, PyAny>,
+    ) -> Option<Result<chidu::Record, chidu::RecordError>> {
+        let dict = item.cast::<PyDict>().ok()?;
+        let read = self
+            .engine
+            .record_from_deserializer(crate::de::PyDe::new(item, types));
+        Some(read.map_err(|mut e| {
+            // The reader names the record when its id came before the bad value; else look.
+            if e.record.is_none()
+                && let Ok(Some(id)) = dict.get_item(self.standard.id_field())
+            {
+                if let Ok(s) = id.cast::<PyString>() {
+                    e.record = s.to_str().ok().map(str::to_owned);
+                } else if let Ok(i) = id.cast::<PyInt>() {
+                    e.record = Some(i.to_string());
+                }
+            }
+            e
+        }))
+    }
+
     /// Converts one item of a records list.
     fn item(&self, types: &Types<'_>, index: usize, item: &Bound<'_, PyAny>) -> Input {
-        let origin = format!("[{index}]");
+        // A record read from a dict needs no origin unless it is invalid: made when needed.
+        let origin = || format!("[{index}]");
         if let Ok(s) = item.cast::<PyString>() {
             return match s.to_str() {
                 Ok(t) => Input::Raw(chidu::RawRecord {
-                    origin,
+                    origin: origin(),
                     data: chidu::RawData::Json(t.as_bytes().to_vec()),
                 }),
                 Err(e) => Input::Invalid(
-                    origin,
+                    origin(),
                     chidu::RecordError {
                         record: None,
                         path: String::new(),
@@ -167,24 +186,27 @@ impl PyStandard {
         }
         if let Ok(b) = item.cast::<PyBytes>() {
             return Input::Raw(chidu::RawRecord {
-                origin,
+                origin: origin(),
                 data: chidu::RawData::Json(b.as_bytes().to_vec()),
             });
         }
-        match convert::record_to_bytes(types, item) {
-            Some(bytes) => Input::Raw(chidu::RawRecord {
-                origin,
-                data: chidu::RawData::Json(bytes),
-            }),
-            None => self.input(origin, convert::record_to_json(types, item)),
+        match self.read_dict(types, item) {
+            Some(Ok(record)) => Input::Parsed(record),
+            Some(Err(error)) => Input::Invalid(origin(), error),
+            None => self.input(origin(), convert::record_to_json(types, item)),
         }
     }
 
-    /// Evaluates converted inputs in parallel, without the GIL.
+    /// Evaluates converted inputs in parallel, without the GIL. The inputs stay with the
+    /// caller, to be freed by the thread that made them: glibc's malloc makes frees from other
+    /// threads costly for the allocating thread, here the one converting under the GIL.
     fn run(&self, inputs: &[Input], options: &chidu::Options) -> Vec<chidu::Entry> {
         inputs
             .par_iter()
             .map(|input| match input {
+                Input::Parsed(record) => {
+                    chidu::Entry::Report(Box::new(self.engine.evaluate_record(record, options)))
+                }
                 Input::Raw(raw) => self.engine.evaluate_raw(raw, options),
                 Input::Invalid(origin, error) => chidu::Entry::Invalid {
                     origin: origin.clone(),
@@ -195,22 +217,33 @@ impl PyStandard {
     }
 
     /// Converts Python records chunk by chunk while a worker thread evaluates the chunks
-    /// already converted: the GIL-bound conversion overlaps the parallel evaluation.
+    /// already converted: the GIL-bound conversion overlaps the parallel evaluation. The
+    /// worker also adds each evaluated chunk to the fleet summary, so that work overlaps the
+    /// conversion too (the converting thread, which holds the GIL, is the one to spare).
     fn run_pipelined<'py>(
         &self,
         py: Python<'py>,
         items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
         options: &chidu::Options,
-    ) -> PyResult<Vec<chidu::Entry>> {
+    ) -> PyResult<chidu::Batch> {
         let types = Types::new(py)?;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Input>>(2);
-        std::thread::scope(|scope| {
+        // Evaluated chunks come back to be freed by the converting thread, which made them.
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Input>>();
+        let (entries, summary) = std::thread::scope(|scope| {
             let worker = scope.spawn(move || {
                 let mut entries = Vec::new();
+                let mut summary = self.engine.new_summary();
                 for chunk in rx {
-                    entries.extend(self.run(&chunk, options));
+                    let done = self.run(&chunk, options);
+                    // If the converting thread is gone (an error), the chunk is freed here.
+                    let _ = spent_tx.send(chunk);
+                    for entry in &done {
+                        self.engine.add_to_summary(&mut summary, entry);
+                    }
+                    entries.extend(done);
                 }
-                entries
+                (entries, summary)
             });
             let produce = || -> PyResult<()> {
                 let mut size = FIRST_CHUNK;
@@ -218,6 +251,7 @@ impl PyStandard {
                 for (i, item) in items.enumerate() {
                     chunk.push(self.item(&types, i, &item?));
                     if chunk.len() == size {
+                        spent_rx.try_iter().for_each(drop);
                         size = (size * 2).min(CHUNK);
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
                         // A full channel means the worker is busy: wait for it without the GIL.
@@ -243,22 +277,19 @@ impl PyStandard {
             let produced = produce();
             drop(tx);
             let joined = py.detach(|| worker.join());
+            spent_rx.try_iter().for_each(drop);
             produced?;
             joined.map_err(|_| errors::internal("the evaluation thread panicked"))
-        })
+        })?;
+        // The same batch as `Engine::batch(entries)`, with the summary already made.
+        let mut batch = self.engine.batch(Vec::new(), options);
+        batch.entries = entries;
+        batch.summary = summary;
+        Ok(batch)
     }
 
-    fn batch(
-        &self,
-        entries: Vec<chidu::Entry>,
-        options: &chidu::Options,
-        as_of: String,
-    ) -> PyBatchReport {
-        PyBatchReport::new(
-            self.engine.clone(),
-            self.engine.batch(entries, options),
-            as_of,
-        )
+    fn batch(&self, entries: Vec<chidu::Entry>, options: &chidu::Options) -> PyBatchReport {
+        PyBatchReport::new(self.engine.clone(), self.engine.batch(entries, options))
     }
 }
 
@@ -377,6 +408,59 @@ impl PyStandard {
             .collect()
     }
 
+    /// The pack's title, `{"zh": …, "en": …}`.
+    #[getter]
+    fn title<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, self.standard.title())?)
+    }
+
+    /// The score scale (`total`).
+    #[getter]
+    fn total(&self) -> f64 {
+        self.standard.total()
+    }
+
+    /// Grade bands in the order they are tried (best first): `id`, `label` (`{"zh", "en"}`),
+    /// `min_score`, `min_section_ratio`.
+    #[getter]
+    fn grades<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.standard.grades())?)
+    }
+
+    /// Sections in pack order: `id`, `title`, `points`, `indicators` (their ids).
+    #[getter]
+    fn sections<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.standard.sections())?)
+    }
+
+    /// Indicators in pack order: `id`, `section`, `title`, `clause`, `points`, `veto`, `bonus`.
+    #[getter]
+    fn indicators<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.standard.indicators())?)
+    }
+
+    /// The record field holding a record's id.
+    #[getter]
+    fn id_field(&self) -> &str {
+        self.standard.id_field()
+    }
+
+    /// The record field holding a record's name, if the pack names one.
+    #[getter]
+    fn name_field(&self) -> Option<&str> {
+        self.standard.name_field()
+    }
+
+    /// The record fields reports group by (`county`, `town`…).
+    #[getter]
+    fn group_fields(&self) -> Vec<String> {
+        self.standard
+            .group_fields()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Source files (name, text) of the pack and its bases.
     fn sources(&self) -> Vec<(String, String)> {
         self.standard.sources()
@@ -430,15 +514,17 @@ impl PyStandard {
             self.engine.parse_json(b.as_bytes())
         } else {
             let types = Types::new(py)?;
-            match convert::record_to_json(&types, record) {
-                (value, None) => self.engine.record_from_value(&value),
-                (partial, Some(e)) => Err(e.into_record_error(self.id_of(&partial))),
+            match self.read_dict(&types, record) {
+                Some(read) => read,
+                None => match convert::record_to_json(&types, record) {
+                    (value, None) => self.engine.record_from_value(&value),
+                    (partial, Some(e)) => Err(e.into_record_error(self.id_of(&partial))),
+                },
             }
         };
         let parsed = parsed.map_err(|e| errors::record_error(py, &e, None))?;
-        Ok(PyReport::new(Arc::new(
-            self.engine.evaluate_record(&parsed, &options),
-        )))
+        let report = py.detach(|| self.engine.evaluate_record(&parsed, &options));
+        Ok(PyReport::new(Arc::new(report), self.standard.clone()))
     }
 
     /// Evaluates many records in parallel (the GIL is released) and returns a `BatchReport`.
@@ -454,7 +540,7 @@ impl PyStandard {
         waivers: Option<&Bound<'_, PyAny>>,
         mask_pii: bool,
     ) -> PyResult<PyBatchReport> {
-        let (options, date) = self.options_dated(py, as_of, waivers, mask_pii)?;
+        let options = self.options(py, as_of, waivers, mask_pii)?;
         // JSON Lines text: parsed by the engine straight into typed slots.
         if let Ok(s) = records.cast::<PyString>() {
             let text = s.to_str()?;
@@ -464,7 +550,7 @@ impl PyStandard {
                     .map(|r| self.engine.evaluate_raw(r, &options))
                     .collect()
             });
-            return Ok(self.batch(entries, &options, date));
+            return Ok(self.batch(entries, &options));
         }
         if let Ok(b) = records.cast::<PyBytes>() {
             let text = std::str::from_utf8(b.as_bytes()).map_err(|e| {
@@ -476,7 +562,7 @@ impl PyStandard {
                     .map(|r| self.engine.evaluate_raw(r, &options))
                     .collect()
             });
-            return Ok(self.batch(entries, &options, date));
+            return Ok(self.batch(entries, &options));
         }
         if records.hasattr("__fspath__")? {
             let path: PathBuf = records.extract()?;
@@ -488,7 +574,7 @@ impl PyStandard {
                     .map(|r| self.engine.evaluate_raw(r, &options))
                     .collect()
             });
-            return Ok(self.batch(entries, &options, date));
+            return Ok(self.batch(entries, &options));
         }
         if records.is_instance_of::<PyDict>() {
             return Err(PyTypeError::new_err(
@@ -504,15 +590,15 @@ impl PyStandard {
                 .map(|(i, c)| self.input(format!("[{i}]"), c))
                 .collect();
             let entries = py.detach(|| self.run(&inputs, &options));
-            return Ok(self.batch(entries, &options, date));
+            return Ok(self.batch(entries, &options));
         }
         let iter = records.try_iter().map_err(|_| {
             PyTypeError::new_err(
                 "records must be a list of dicts, a pandas DataFrame, JSON Lines text or a path",
             )
         })?;
-        let entries = self.run_pipelined(py, iter, &options)?;
-        Ok(self.batch(entries, &options, date))
+        let batch = self.run_pipelined(py, iter, &options)?;
+        Ok(PyBatchReport::new(self.engine.clone(), batch))
     }
 
     fn __repr__(&self) -> String {

@@ -420,3 +420,98 @@ def test_numpy_values_in_records(demo: chidu.Standard, examples: dict[str, Any])
     rec["premises"]["sign"] = np.bool_(True)
     rec["staff"][0]["training_hours"] = np.array(40.0)[()]
     assert demo.evaluate(rec, as_of=AS_OF).to_dict() == demo.evaluate(examples["strong"], as_of=AS_OF).to_dict()
+
+
+# ---------------------------------------------------------------- metadata of a standard
+
+
+def test_standard_metadata(demo: chidu.Standard, mini: chidu.Standard) -> None:
+    assert [g["id"] for g in demo.grades] == ["excellent", "good", "pass", "fail"]
+    assert demo.grades[0]["label"] == {"zh": "优秀", "en": "Excellent"}
+    assert (demo.grades[0]["min_score"], demo.grades[0]["min_section_ratio"]) == (90, 0.7)
+    assert demo.grades[-1]["min_score"] is None
+    assert [i["id"] for i in demo.indicators] == demo.indicator_ids
+    assert [i for s in demo.sections for i in s["indicators"]] == demo.indicator_ids
+    assert sum(s["points"] for s in demo.sections) == demo.total == 100
+    assert any(i["veto"] for i in demo.indicators) and any(i["bonus"] for i in demo.indicators)
+    assert demo.title["zh"].startswith("乡镇")
+    assert (demo.id_field, demo.name_field, demo.group_fields) == ("id", "name", ["county", "town"])
+    (a1, a2) = mini.indicators
+    assert a1 == {"id": "A-01", "section": "A", "title": {"zh": "场地面积", "en": "Floor area"},
+                  "clause": None, "points": 6, "veto": False, "bonus": False}
+    assert a2["section"] == "A" and mini.sections[0]["title"]["en"] == "Premises and staff"
+    assert mini.group_fields == ["county"]
+
+
+def test_labels_and_names_come_from_the_standard(mini: chidu.Standard) -> None:
+    rec = {"id": "S1", "name": "张三", "county": "甲县", "area_m2": 80, "staff": [{"employment": "full_time"}]}
+    r = mini.evaluate(rec, as_of=AS_OF)
+    assert (r.grade, r.grade_label_in("zh"), r.grade_label_in("en")) == ("pass", "合格", "Pass")
+    assert r.name == "***" and r.to_dict()["record"]["name"] == "***"
+    assert mini.evaluate(rec, as_of=AS_OF, mask_pii=False).name == "张三"
+    batch = mini.evaluate_many([rec], as_of=dt.date(2026, 1, 2))
+    assert batch.as_of == "2026-01-02"
+    pytest.importorskip("pandas")
+    frame = batch.to_pandas()
+    assert frame["name"].tolist() == ["***"] and frame["county"].tolist() == ["甲县"]
+    assert "ratio.A" in frame.columns
+
+
+def test_an_all_invalid_batch_still_has_the_section_columns(mini: chidu.Standard) -> None:
+    pytest.importorskip("pandas")
+    batch = mini.evaluate_many([{"id": "S1", "area_m2": "big"}], as_of=AS_OF)
+    frame = batch.to_pandas()
+    assert batch.invalid == 1 and "ratio.A" in frame.columns and frame["county"].isna().all()
+    assert len(batch.findings()) == 0
+
+
+# ---------------------------------------------------------------- dicts read directly
+
+
+def test_dict_values_of_every_python_kind(mini: chidu.Standard) -> None:
+    import collections
+    import decimal
+    import types
+
+    plain = {"id": "S1", "county": "甲县", "opened": "2020-01-02", "area_m2": 80.0,
+             "staff": [{"employment": "full_time"}, {"employment": "part_time"}]}
+    want = mini.evaluate(plain, as_of=AS_OF).to_dict()
+    variants = [
+        dict(plain, opened=dt.date(2020, 1, 2)),
+        dict(plain, opened=dt.datetime(2020, 1, 2, 8, 30)),
+        dict(plain, area_m2=80),
+        dict(plain, area_m2=decimal.Decimal("80.0")),
+        dict(plain, staff=tuple(plain["staff"])),
+        dict(plain, staff=[types.MappingProxyType(s) for s in plain["staff"]]),
+        collections.OrderedDict(plain),
+    ]
+    for rec in variants:
+        assert mini.evaluate(rec, as_of=AS_OF).to_dict() == want, rec
+    batch = mini.evaluate_many(variants, as_of=AS_OF)
+    assert batch.invalid == 0 and all(r.to_dict() == want for r in batch)  # type: ignore[union-attr]
+
+
+def test_unknown_fields_are_warned_not_read(mini: chidu.Standard) -> None:
+    r = mini.evaluate({"id": "S1", "area_m2": 80, "photo": object(), "extra": {1: b"x"}}, as_of=AS_OF)
+    assert sorted(w["path"] for w in r.warnings) == ["extra", "photo"]
+
+
+def test_dict_errors_name_the_record_and_the_place(mini: chidu.Standard) -> None:
+    cases = [
+        ({"staff": [{"employment": "boss"}], "id": "LATE"}, "LATE", "staff[0].employment", "not one of"),
+        ({"id": 7, "area_m2": 2**70}, "7", "id", "expected a string"),
+        ({"id": "S2", "area_m2": 2**70}, "S2", "area_m2", "integer out of range"),
+        ({"id": "S3", "opened": b"2020-01-01"}, "S3", "opened", "bytes"),
+        ({"id": "S4", "staff": [{1: "full_time"}]}, "S4", "staff[0]", "keys must be strings"),
+        ({"id": "S5", "area_m2": float("-inf")}, "S5", "area_m2", "finite"),
+        ({"id": "S6", "opened": "2020-02-30"}, "S6", "opened", "date"),
+        ({"name": "no id"}, None, "id", "required"),
+    ]
+    batch = mini.evaluate_many([c[0] for c in cases], as_of=AS_OF)
+    assert batch.invalid == len(cases)
+    for (rec, record, path, message), err in zip(cases, batch.errors):
+        assert (err["record"], err["path"]) == (record, path), (rec, err)
+        assert message in err["message"], (rec, err)
+        with pytest.raises(chidu.RecordError) as raised:
+            mini.evaluate(rec, as_of=AS_OF)
+        assert (raised.value.record, raised.value.path) == (record, path)

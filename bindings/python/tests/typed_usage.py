@@ -34,4 +34,9 @@ def audit(records: list[dict[str, Any]], pack: Path | None = None) -> tuple[floa
     recs: list[dict[str, Any]] = chidu.load_records(Path("stations.yaml"), standard=std)
     ids: list[str] = chidu.builtins()
     print(diags, recs, ids, std.id, std.version, std.digest, std.indicator_ids)
+    labels: dict[str, str] = {g["id"]: g["label"]["en"] for g in std.grades}
+    vetoes: list[str] = [i["id"] for i in std.indicators if i["veto"]]
+    points: float = sum(s["points"] for s in std.sections)
+    fields: list[str] = [std.id_field, *(f for f in [std.name_field] if f), *std.group_fields]
+    print(labels, vetoes, points == std.total, fields, std.title["zh"], batch.as_of)
     return report.score, gaps

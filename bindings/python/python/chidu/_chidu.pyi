@@ -3,7 +3,7 @@
 import datetime
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeAlias, final, overload
+from typing import Any, TypeAlias, TypedDict, final, overload
 
 from chidu._errors import Diagnostic, RecordError
 
@@ -16,6 +16,31 @@ _DateLike: TypeAlias = datetime.date | str  # a date, or "YYYY-MM-DD"
 _Waivers: TypeAlias = str | os.PathLike[str] | Iterable[Mapping[str, Any]] | Mapping[str, Any]
 _DataFrame: TypeAlias = Any  # pandas.DataFrame (pandas is an optional dependency: chidu[pandas])
 _Records: TypeAlias = Iterable[Mapping[str, Any] | str | bytes] | _DataFrame | str | bytes | os.PathLike[str]
+
+class _Text(TypedDict):
+    zh: str
+    en: str
+
+class _Grade(TypedDict):
+    id: str
+    label: _Text
+    min_score: float | None
+    min_section_ratio: float | None
+
+class _Section(TypedDict):
+    id: str
+    title: _Text
+    points: float
+    indicators: list[str]
+
+class _Indicator(TypedDict):
+    id: str
+    section: str
+    title: _Text
+    clause: str | None
+    points: float
+    veto: bool
+    bonus: bool
 
 def builtins() -> list[str]:
     """Ids of the built-in standard packs."""
@@ -55,6 +80,24 @@ class Standard:
     def digest(self) -> str: ...
     @property
     def indicator_ids(self) -> list[str]: ...
+    @property
+    def title(self) -> _Text: ...
+    @property
+    def total(self) -> float: ...
+    @property
+    def grades(self) -> list[_Grade]:
+        """Grade bands in the order they are tried (best first)."""
+
+    @property
+    def sections(self) -> list[_Section]: ...
+    @property
+    def indicators(self) -> list[_Indicator]: ...
+    @property
+    def id_field(self) -> str: ...
+    @property
+    def name_field(self) -> str | None: ...
+    @property
+    def group_fields(self) -> list[str]: ...
     def sources(self) -> list[tuple[str, str]]: ...
     def explain(self, indicator: str, lang: _Lang = "zh") -> str: ...
     def outline(self, lang: _Lang = "zh") -> str: ...
