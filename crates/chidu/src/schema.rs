@@ -38,7 +38,8 @@ pub(crate) struct FieldDef {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ObjSchema {
     pub(crate) fields: Vec<FieldDef>,
-    pub(crate) index: HashMap<String, u32>,
+    /// Field name to slot; foldhash because SipHash showed up in record parsing profiles.
+    pub(crate) index: HashMap<String, u32, foldhash::fast::FixedState>,
     /// Slots of the required fields.
     pub(crate) required: Vec<u32>,
 }
@@ -49,7 +50,10 @@ impl ObjSchema {
     #[inline]
     pub(crate) fn slot_of(&self, name: &str) -> Option<u32> {
         if self.fields.len() <= 24 {
-            self.fields.iter().position(|f| f.name == name).map(|i| i as u32)
+            self.fields
+                .iter()
+                .position(|f| f.name == name)
+                .map(|i| i as u32)
         } else {
             self.index.get(name).copied()
         }

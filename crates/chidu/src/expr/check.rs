@@ -1328,6 +1328,7 @@ impl<'s> Checker<'s> {
                 depth,
                 list_name,
                 list_scope,
+                kernel: None,
             })),
             ty,
             pii: Some(false),

@@ -375,47 +375,6 @@ fn shared_aggregate<'a>(id: u32, agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     v
 }
 
-/// `count/any/all/ratio(L, field OP constant)` over items that all have the field: a tight loop
-/// with no recursion. `None` sends the caller to the general path (other shapes, or an item
-/// missing the field, whose path must be reported).
-fn fused_aggregate<'a>(agg: &'a Agg, body: &'a Ir, items: &'a [Value]) -> Option<V<'a>> {
-    let Ir::CmpFieldConst(c) = body else {
-        return None;
-    };
-    if c.depth != agg.depth
-        || !matches!(
-            agg.kind,
-            AggKind::Count | AggKind::Any | AggKind::All | AggKind::Ratio
-        )
-    {
-        return None;
-    }
-    let constant = c.value.view();
-    let mut trues = 0usize;
-    for item in items {
-        let mut cur = item.view();
-        for slot in c.slots.iter() {
-            cur = match cur {
-                V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
-                _ => V::Missing,
-            };
-        }
-        match compare(c.op, cur, constant) {
-            V::Bool(true) => trues += 1,
-            V::Bool(false) => {}
-            _ => return None,
-        }
-    }
-    let n = items.len();
-    Some(match agg.kind {
-        AggKind::Count => V::Num(trues as f64),
-        AggKind::Any => V::Bool(trues > 0),
-        AggKind::All => V::Bool(trues == n),
-        _ if n == 0 => V::Missing,
-        _ => V::Num(trues as f64 / n as f64),
-    })
-}
-
 // Kept out of line: inlined, its locals would bloat every `eval` frame.
 #[inline(never)]
 fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
@@ -432,7 +391,11 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
                 .count() as f64,
         );
     };
-    if let Some(v) = fused_aggregate(agg, body, items) {
+    if let Some(v) = agg
+        .kernel
+        .as_deref()
+        .and_then(|k| super::kernel::run(k, agg.kind, items, cx.as_of))
+    {
         return v;
     }
     let depth = agg.depth as usize;

@@ -3,6 +3,7 @@
 
 pub(crate) mod check;
 pub(crate) mod eval;
+pub(crate) mod kernel;
 pub(crate) mod syntax;
 
 use crate::schema::{EnumId, ObjId};
@@ -246,6 +247,7 @@ pub(crate) fn optimize(ir: Ir) -> Ir {
         Ir::Agg(mut agg) => {
             agg.list = optimize(agg.list);
             agg.body = agg.body.map(optimize);
+            agg.kernel = kernel::compile(&agg).map(Box::new);
             Ir::Agg(agg)
         }
         Ir::Call(f, args) => Ir::Call(f, args.into_vec().into_iter().map(optimize).collect()),
@@ -253,6 +255,7 @@ pub(crate) fn optimize(ir: Ir) -> Ir {
         Ir::SharedAgg(id, mut agg) => {
             agg.list = optimize(agg.list);
             agg.body = agg.body.map(optimize);
+            agg.kernel = kernel::compile(&agg).map(Box::new);
             Ir::SharedAgg(id, agg)
         }
         Ir::EnumName(x, names) => Ir::EnumName(Box::new(optimize(*x)), names),
@@ -270,4 +273,6 @@ pub(crate) struct Agg {
     /// The list's path and the scope it is relative to, for instance paths like `staff[2]`.
     pub(crate) list_name: Box<str>,
     pub(crate) list_scope: u8,
+    /// The body compiled for the tight loop, when it has a supported shape (set by `optimize`).
+    pub(crate) kernel: Option<Box<kernel::Kernel>>,
 }

@@ -407,7 +407,6 @@ impl BatchDiff {
     }
 }
 
-
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

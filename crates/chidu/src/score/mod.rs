@@ -58,7 +58,12 @@ pub(crate) fn evaluate(
         results.push(r);
     }
     let (score, bonus) = score_of(model, &results, false);
-    let (score_without_waivers, _) = score_of(model, &results, true);
+    // Only an applied waiver can make the two scores differ.
+    let score_without_waivers = if waiver_uses.iter().any(|w| w.state == "applied") {
+        score_of(model, &results, true).0
+    } else {
+        score
+    };
     let sections = sections_of(model, &results);
     let vetoes: Vec<std::sync::Arc<str>> = results
         .iter()
@@ -209,7 +214,9 @@ fn indicator<'a>(
     result.deductions = scored.deductions;
     result.measure = scored.measure;
     result.failed = scored.failed;
-    result.missing = dedup(&cx.missing);
+    if !cx.missing.is_empty() {
+        result.missing = dedup(&cx.missing);
+    }
     let error = cx.error.map(str::to_owned).or(scored.error);
     let (status, earned) = if let Some(e) = error {
         result.error = Some(e);
