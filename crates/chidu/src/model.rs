@@ -89,6 +89,10 @@ pub(crate) struct Indicator {
     pub(crate) remediation: Option<Text>,
     /// The top-level comparison's sides derive only from pii fields.
     pub(crate) comparison_pii: bool,
+    /// `title` and `remediation` as JSON text, escaped once at load: reports repeat them for
+    /// every record, and escaping them each time was most of the cost of writing a report.
+    pub(crate) title_json: Box<serde_json::value::RawValue>,
+    pub(crate) remediation_json: Option<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,44 +1,39 @@
 //! Item kernels: aggregate bodies of the common shapes (`field OP const`, `field in [...]`,
-//! boolean fields, `exists(field)` and their `and`/`or`/`not`; a bare numeric field for
-//! `sum/avg/min/max`) compiled at load time into small predicates over one item's slots.
+//! boolean fields, `exists(field)` and their `and`/`or`/`not`; arithmetic over fields for
+//! `sum/avg`, a bare field for `min/max`) compiled at load time into short postfix programs
+//! over one item's slots.
 //!
 //! A kernel runs the whole aggregate in a tight loop with none of the general evaluator's
-//! bookkeeping (scope frames, missing paths). The first missing value makes it give up
-//! (`None`), and the general evaluator re-runs the aggregate to report where evidence is
-//! missing; both give the same value whenever the kernel answers.
+//! bookkeeping (scope frames, missing paths). Predicates use three-valued logic like the
+//! general evaluator; where the result would carry missing-value paths (an undecided `any`,
+//! `all` or `ratio`, a missing operand of `sum`), or arithmetic divides by zero or overflows,
+//! the kernel gives up (`None`) and the general evaluator re-runs the aggregate to report it; whenever the kernel answers, both give
+//! the same value (`tests/kernels.rs` checks this on random records).
 
-use super::{Agg, AggKind, CmpOp, Func, Ir};
+use std::cmp::Ordering;
+
+use super::{Agg, AggKind, ArithOp, CmpOp, Func, Ir};
 use crate::value::{V, Value, equal};
+
+/// Deepest operand stack a kernel may need; deeper bodies use the general evaluator.
+const STACK: usize = 16;
+
+static MISSING: Value = Value::Missing;
 
 /// A compiled aggregate body.
 #[derive(Debug, Clone)]
 pub(crate) enum Kernel {
     /// `count/any/all/ratio(L, predicate)`.
-    Pred(Pred),
+    Pred(Box<[PredOp]>),
     /// `min/max(L, field)`.
     Field(Box<[u32]>),
     /// `sum/avg(L, arithmetic over the item's fields)`.
-    Num(Num),
+    Num(Box<[NumOp]>),
 }
 
-/// Per-item arithmetic: numeric and date fields and constants (dates as day numbers), `+ - * /`,
-/// `least`, `greatest`, `abs`, `days_between`, `days_since`.
+/// One step of a predicate program.
 #[derive(Debug, Clone)]
-pub(crate) enum Num {
-    Field(Box<[u32]>),
-    Const(f64),
-    AsOf,
-    Arith(super::ArithOp, Box<Num>, Box<Num>),
-    Least(Box<Num>, Box<Num>),
-    Greatest(Box<Num>, Box<Num>),
-    Abs(Box<Num>),
-    /// `days_between(a, b)` is `b - a`; `days_since(a)` is `as_of - a`.
-    Between(Box<Num>, Box<Num>),
-}
-
-/// A predicate over one item.
-#[derive(Debug, Clone)]
-pub(crate) enum Pred {
+pub(crate) enum PredOp {
     Cmp {
         slots: Box<[u32]>,
         op: CmpOp,
@@ -51,12 +46,26 @@ pub(crate) enum Pred {
     },
     Bool(Box<[u32]>),
     Exists(Box<[u32]>),
-    Not(Box<Pred>),
-    And(Box<Pred>, Box<Pred>),
-    Or(Box<Pred>, Box<Pred>),
+    Not,
+    And,
+    Or,
 }
 
-/// The constant side of a comparison, typed so the hot loop compares without dispatching.
+/// One step of an arithmetic program (dates as day numbers).
+#[derive(Debug, Clone)]
+pub(crate) enum NumOp {
+    Field(Box<[u32]>),
+    Const(f64),
+    AsOf,
+    Arith(ArithOp),
+    Least,
+    Greatest,
+    Abs,
+    /// `days_between(a, b)` is `b - a`; `days_since(a)` is `days_between(a, as_of)`.
+    Between,
+}
+
+/// The constant side of a comparison, typed so the loop compares without converting.
 #[derive(Debug, Clone)]
 pub(crate) enum Const {
     Num(f64),
@@ -78,24 +87,24 @@ impl Const {
 
     /// `v OP self`; `None` when `v` is missing.
     #[inline]
-    fn compared(&self, op: CmpOp, v: V) -> Option<bool> {
-        use std::cmp::Ordering;
+    fn compared(&self, op: CmpOp, v: &Value) -> Option<bool> {
         let ord = match (self, v) {
-            (Const::Num(c), V::Num(x)) => x.partial_cmp(c),
-            (Const::Date(c), V::Date(x)) => Some(x.cmp(c)),
-            (Const::Enum(c), V::Enum(x)) => Some(if x == *c {
+            (_, Value::Missing) => return None,
+            (Const::Num(c), Value::Num(x)) => x.partial_cmp(c),
+            (Const::Num(c), Value::Int(i)) => (*i as f64).partial_cmp(c),
+            (Const::Date(c), Value::Date(x)) => Some(x.cmp(c)),
+            (Const::Enum(c), Value::Enum(x)) => Some(if x == c {
                 Ordering::Equal
             } else {
                 Ordering::Less
             }),
             (Const::Other(c), v) => {
-                return match super::eval::compare(op, v, c.view()) {
+                return match super::eval::compare(op, v.view(), c.view()) {
                     V::Bool(b) => Some(b),
                     _ => None,
                 };
             }
-            (_, V::Missing) => return None,
-            // Mismatched kinds: only `!=` holds, as in the general evaluator.
+            // Kinds that differ: only `!=` holds, as in the general evaluator.
             _ => return Some(op == CmpOp::Ne),
         }?;
         Some(match op {
@@ -129,12 +138,14 @@ impl Set {
     }
 
     #[inline]
-    fn contains(&self, v: V) -> Option<bool> {
+    fn contains(&self, v: &Value) -> Option<bool> {
         match (self, v) {
-            (_, V::Missing) => None,
-            (Set::Mask(m), V::Enum(i)) => Some(i < 64 && m & (1 << i) != 0),
+            (_, Value::Missing) => None,
+            (Set::Mask(m), Value::Enum(i)) => Some(*i < 64 && m & (1 << i) != 0),
             (Set::Mask(_), _) => Some(false),
-            (Set::Values(vs), x) => Some(vs.iter().any(|e| equal(x, e.view()) == Some(true))),
+            (Set::Values(vs), x) => {
+                Some(vs.iter().any(|e| equal(x.view(), e.view()) == Some(true)))
+            }
         }
     }
 }
@@ -144,15 +155,14 @@ pub(crate) fn compile(agg: &Agg) -> Option<Kernel> {
     let body = agg.body.as_ref()?;
     match agg.kind {
         AggKind::Count | AggKind::Any | AggKind::All | AggKind::Ratio => {
-            Pred::from_ir(body, agg.depth).map(Kernel::Pred)
+            let mut ops = Vec::new();
+            (pred_ops(body, agg.depth, &mut ops)? <= STACK).then(|| Kernel::Pred(ops.into()))
         }
-        AggKind::Sum | AggKind::Avg => Num::from_ir(body, agg.depth).map(Kernel::Num),
-        AggKind::Min | AggKind::Max => match body {
-            Ir::Field { depth, slots, .. } if *depth == agg.depth => {
-                Some(Kernel::Field(slots.clone()))
-            }
-            _ => None,
-        },
+        AggKind::Sum | AggKind::Avg => {
+            let mut ops = Vec::new();
+            (num_ops(body, agg.depth, &mut ops)? <= STACK).then(|| Kernel::Num(ops.into()))
+        }
+        AggKind::Min | AggKind::Max => item_field(body, agg.depth).map(|s| Kernel::Field(s.into())),
         AggKind::Distinct => None,
     }
 }
@@ -167,128 +177,219 @@ fn item_field(ir: &Ir, depth: u8) -> Option<&[u32]> {
     }
 }
 
-impl Pred {
-    fn from_ir(ir: &Ir, depth: u8) -> Option<Pred> {
-        let boxed = |ir: &Ir| Pred::from_ir(ir, depth).map(Box::new);
-        Some(match ir {
-            Ir::CmpFieldConst(c) if c.depth == depth && !matches!(c.value, Value::Missing) => {
-                Pred::Cmp {
-                    slots: c.slots.clone(),
-                    op: c.op,
-                    value: Const::of(&c.value),
-                }
-            }
-            Ir::In {
-                negated,
-                item,
-                list,
-            } => match &**list {
-                Ir::Const(Value::List(values)) => Pred::In {
+/// Appends the postfix program of a predicate; returns the stack depth it needs.
+fn pred_ops(ir: &Ir, depth: u8, ops: &mut Vec<PredOp>) -> Option<usize> {
+    let leaf = |op: PredOp, ops: &mut Vec<PredOp>| {
+        ops.push(op);
+        Some(1)
+    };
+    match ir {
+        Ir::CmpFieldConst(c) if c.depth == depth && !matches!(c.value, Value::Missing) => leaf(
+            PredOp::Cmp {
+                slots: c.slots.clone(),
+                op: c.op,
+                value: Const::of(&c.value),
+            },
+            ops,
+        ),
+        Ir::In {
+            negated,
+            item,
+            list,
+        } => match &**list {
+            Ir::Const(Value::List(values)) => leaf(
+                PredOp::In {
                     slots: item_field(item, depth)?.into(),
                     set: Set::of(values),
                     negated: *negated,
                 },
-                _ => return None,
-            },
-            Ir::Field { .. } => Pred::Bool(item_field(ir, depth)?.into()),
-            Ir::Call(Func::Exists, args) => match &args[..] {
-                [arg] => Pred::Exists(item_field(arg, depth)?.into()),
-                _ => return None,
-            },
-            Ir::Not(x) => Pred::Not(boxed(x)?),
-            Ir::And(a, b) => Pred::And(boxed(a)?, boxed(b)?),
-            Ir::Or(a, b) => Pred::Or(boxed(a)?, boxed(b)?),
-            _ => return None,
-        })
-    }
-
-    /// The predicate on one item; `None` when a value it reads is missing.
-    fn test(&self, item: V) -> Option<bool> {
-        match self {
-            Pred::Cmp { slots, op, value } => value.compared(*op, read(item, slots)),
-            Pred::In {
-                slots,
-                set,
-                negated,
-            } => set
-                .contains(read(item, slots))
-                .map(|found| found != *negated),
-            Pred::Bool(slots) => match read(item, slots) {
-                V::Bool(b) => Some(b),
-                _ => None,
-            },
-            Pred::Exists(slots) => Some(!read(item, slots).is_missing()),
-            Pred::Not(p) => p.test(item).map(|b| !b),
-            Pred::And(a, b) => Some(a.test(item)? && b.test(item)?),
-            Pred::Or(a, b) => Some(a.test(item)? || b.test(item)?),
+                ops,
+            ),
+            _ => None,
+        },
+        Ir::Field { .. } => leaf(PredOp::Bool(item_field(ir, depth)?.into()), ops),
+        Ir::Call(Func::Exists, args) => match &args[..] {
+            [arg] => leaf(PredOp::Exists(item_field(arg, depth)?.into()), ops),
+            _ => None,
+        },
+        Ir::Not(x) => {
+            let d = pred_ops(x, depth, ops)?;
+            ops.push(PredOp::Not);
+            Some(d)
         }
+        Ir::And(a, b) | Ir::Or(a, b) => {
+            let da = pred_ops(a, depth, ops)?;
+            let db = pred_ops(b, depth, ops)?;
+            ops.push(if matches!(ir, Ir::And(..)) {
+                PredOp::And
+            } else {
+                PredOp::Or
+            });
+            Some(da.max(db + 1))
+        }
+        _ => None,
     }
 }
 
-impl Num {
-    fn from_ir(ir: &Ir, depth: u8) -> Option<Num> {
-        let boxed = |ir: &Ir| Num::from_ir(ir, depth).map(Box::new);
-        Some(match ir {
-            Ir::Field { .. } => Num::Field(item_field(ir, depth)?.into()),
-            Ir::Const(Value::Num(x)) => Num::Const(*x),
-            Ir::Const(Value::Int(i)) => Num::Const(*i as f64),
-            Ir::Const(Value::Date(d)) => Num::Const(f64::from(*d)),
-            Ir::AsOf => Num::AsOf,
-            Ir::Arith(op, a, b) => Num::Arith(*op, boxed(a)?, boxed(b)?),
-            Ir::Call(f, args) => match (f, &args[..]) {
-                (Func::Least, [a, b]) => Num::Least(boxed(a)?, boxed(b)?),
-                (Func::Greatest, [a, b]) => Num::Greatest(boxed(a)?, boxed(b)?),
-                (Func::Abs, [a]) => Num::Abs(boxed(a)?),
-                (Func::DaysBetween, [a, b]) => Num::Between(boxed(a)?, boxed(b)?),
-                (Func::DaysSince, [a]) => Num::Between(boxed(a)?, Box::new(Num::AsOf)),
-                _ => return None,
-            },
-            _ => return None,
-        })
+/// Appends the postfix program of per-item arithmetic; returns the stack depth it needs.
+fn num_ops(ir: &Ir, depth: u8, ops: &mut Vec<NumOp>) -> Option<usize> {
+    let binary = |a: &Ir, b: &Ir, op: NumOp, ops: &mut Vec<NumOp>| {
+        let da = num_ops(a, depth, ops)?;
+        let db = num_ops(b, depth, ops)?;
+        ops.push(op);
+        Some(da.max(db + 1))
+    };
+    let leaf = |op: NumOp, ops: &mut Vec<NumOp>| {
+        ops.push(op);
+        Some(1)
+    };
+    match ir {
+        Ir::Field { .. } => leaf(NumOp::Field(item_field(ir, depth)?.into()), ops),
+        Ir::Const(Value::Num(x)) => leaf(NumOp::Const(*x), ops),
+        Ir::Const(Value::Int(i)) => leaf(NumOp::Const(*i as f64), ops),
+        Ir::Const(Value::Date(d)) => leaf(NumOp::Const(f64::from(*d)), ops),
+        Ir::AsOf => leaf(NumOp::AsOf, ops),
+        Ir::Arith(op, a, b) => binary(a, b, NumOp::Arith(*op), ops),
+        Ir::Call(f, args) => match (f, &args[..]) {
+            (Func::Least, [a, b]) => binary(a, b, NumOp::Least, ops),
+            (Func::Greatest, [a, b]) => binary(a, b, NumOp::Greatest, ops),
+            (Func::DaysBetween, [a, b]) => binary(a, b, NumOp::Between, ops),
+            (Func::DaysSince, [a]) => binary(a, &Ir::AsOf, NumOp::Between, ops),
+            (Func::Abs, [a]) => {
+                let d = num_ops(a, depth, ops)?;
+                ops.push(NumOp::Abs);
+                Some(d)
+            }
+            _ => None,
+        },
+        _ => None,
     }
+}
 
-    /// The value on one item; `None` when a value is missing or the result is not finite.
-    fn value(&self, item: V, as_of: i32) -> Option<f64> {
-        Some(match self {
-            Num::Field(slots) => match read(item, slots) {
-                V::Num(x) => x,
-                V::Date(d) => f64::from(d),
+/// The value at `slots` below `item` (missing when any step is).
+#[inline]
+fn at<'a>(item: &'a Value, slots: &[u32]) -> &'a Value {
+    let mut cur = item;
+    for &slot in slots {
+        cur = match cur {
+            Value::Obj(o) => o.get(slot as usize).unwrap_or(&MISSING),
+            _ => &MISSING,
+        };
+    }
+    cur
+}
+
+/// Kleene truth values on the predicate stack.
+const FALSE: u8 = 0;
+const TRUE: u8 = 1;
+const UNKNOWN: u8 = 2;
+
+/// The predicate on one item in three-valued logic (`UNKNOWN` when missing values decide it).
+#[inline]
+fn test(ops: &[PredOp], item: &Value) -> u8 {
+    let truth = |b: Option<bool>| b.map_or(UNKNOWN, u8::from);
+    let mut stack = [UNKNOWN; STACK];
+    let mut sp = 0usize;
+    for op in ops {
+        let pushed = match op {
+            PredOp::Cmp { slots, op, value } => truth(value.compared(*op, at(item, slots))),
+            PredOp::In {
+                slots,
+                set,
+                negated,
+            } => truth(set.contains(at(item, slots)).map(|found| found != *negated)),
+            PredOp::Bool(slots) => match at(item, slots) {
+                Value::Bool(b) => u8::from(*b),
+                _ => UNKNOWN,
+            },
+            PredOp::Exists(slots) => u8::from(!matches!(at(item, slots), Value::Missing)),
+            PredOp::Not => {
+                if let Some(top) = sp.checked_sub(1).and_then(|i| stack.get_mut(i)) {
+                    *top = match *top {
+                        FALSE => TRUE,
+                        TRUE => FALSE,
+                        _ => UNKNOWN,
+                    };
+                }
+                continue;
+            }
+            PredOp::And | PredOp::Or => {
+                let Some(top) = sp.checked_sub(1) else {
+                    return UNKNOWN;
+                };
+                sp = top;
+                let b = stack.get(sp).copied().unwrap_or(UNKNOWN);
+                if let Some(a) = sp.checked_sub(1).and_then(|i| stack.get_mut(i)) {
+                    let (absorbing, identity) = if matches!(op, PredOp::And) {
+                        (FALSE, TRUE)
+                    } else {
+                        (TRUE, FALSE)
+                    };
+                    *a = if *a == absorbing || b == absorbing {
+                        absorbing
+                    } else if *a == identity && b == identity {
+                        identity
+                    } else {
+                        UNKNOWN
+                    };
+                }
+                continue;
+            }
+        };
+        if let Some(slot) = stack.get_mut(sp) {
+            *slot = pushed;
+        }
+        sp += 1;
+    }
+    stack.first().copied().unwrap_or(UNKNOWN)
+}
+
+/// The arithmetic on one item; `None` when a value is missing, a divisor is zero or the
+/// result is not finite.
+#[inline]
+fn value(ops: &[NumOp], item: &Value, as_of: i32) -> Option<f64> {
+    let mut stack = [0.0f64; STACK];
+    let mut sp = 0usize;
+    for op in ops {
+        let pushed = match op {
+            NumOp::Field(slots) => match at(item, slots) {
+                Value::Num(x) => *x,
+                Value::Int(i) => *i as f64,
+                Value::Date(d) => f64::from(*d),
                 _ => return None,
             },
-            Num::Const(x) => *x,
-            Num::AsOf => f64::from(as_of),
-            Num::Arith(op, a, b) => {
-                let (x, y) = (a.value(item, as_of)?, b.value(item, as_of)?);
+            NumOp::Const(x) => *x,
+            NumOp::AsOf => f64::from(as_of),
+            NumOp::Abs => {
+                let top = stack.get_mut(sp.checked_sub(1)?)?;
+                *top = top.abs();
+                continue;
+            }
+            NumOp::Arith(_) | NumOp::Least | NumOp::Greatest | NumOp::Between => {
+                sp = sp.checked_sub(1)?;
+                let y = *stack.get(sp)?;
+                let x = stack.get_mut(sp.checked_sub(1)?)?;
                 let r = match op {
-                    super::ArithOp::Add => x + y,
-                    super::ArithOp::Sub => x - y,
-                    super::ArithOp::Mul => x * y,
-                    super::ArithOp::Div if y == 0.0 => return None,
-                    super::ArithOp::Div => x / y,
+                    NumOp::Arith(ArithOp::Add) => *x + y,
+                    NumOp::Arith(ArithOp::Sub) => *x - y,
+                    NumOp::Arith(ArithOp::Mul) => *x * y,
+                    NumOp::Arith(ArithOp::Div) if y == 0.0 => return None,
+                    NumOp::Arith(ArithOp::Div) => *x / y,
+                    NumOp::Least => x.min(y),
+                    NumOp::Greatest => x.max(y),
+                    _ => y - *x,
                 };
                 if !r.is_finite() {
                     return None;
                 }
-                r
+                *x = r;
+                continue;
             }
-            Num::Least(a, b) => a.value(item, as_of)?.min(b.value(item, as_of)?),
-            Num::Greatest(a, b) => a.value(item, as_of)?.max(b.value(item, as_of)?),
-            Num::Abs(a) => a.value(item, as_of)?.abs(),
-            Num::Between(a, b) => b.value(item, as_of)? - a.value(item, as_of)?,
-        })
-    }
-}
-
-#[inline]
-fn read<'a>(item: V<'a>, slots: &[u32]) -> V<'a> {
-    let mut cur = item;
-    for slot in slots {
-        cur = match cur {
-            V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
-            _ => V::Missing,
         };
+        *stack.get_mut(sp)? = pushed;
+        sp += 1;
     }
-    cur
+    stack.first().copied()
 }
 
 /// Runs the aggregate over `items`; `None` when a missing value needs the general path.
@@ -300,59 +401,61 @@ pub(crate) fn run<'a>(
 ) -> Option<V<'a>> {
     let n = items.len();
     match kernel {
-        Kernel::Num(expr) => {
-            let mut sum = 0.0;
+        Kernel::Pred(ops) => {
+            let mut counts = [0usize; 3];
             for item in items {
-                sum += expr.value(item.view(), as_of)?;
+                if let Some(c) = counts.get_mut(usize::from(test(ops, item))) {
+                    *c += 1;
+                }
             }
+            let [falses, trues, unknown] = counts;
+            // Where the general evaluator would report missing paths, let it.
             match kind {
-                AggKind::Sum => Some(V::Num(sum)),
-                _ if n > 0 => Some(V::Num(sum / n as f64)),
+                AggKind::Count => Some(V::Num(trues as f64)),
+                AggKind::Any if trues > 0 => Some(V::Bool(true)),
+                AggKind::All if falses > 0 => Some(V::Bool(false)),
+                _ if unknown > 0 => None,
+                AggKind::Any => Some(V::Bool(false)),
+                AggKind::All => Some(V::Bool(true)),
+                AggKind::Ratio if n > 0 => Some(V::Num(trues as f64 / n as f64)),
                 _ => Some(V::Missing),
             }
         }
-        Kernel::Pred(pred) => {
-            let mut trues = 0usize;
+        Kernel::Num(ops) => {
+            let mut sum = 0.0;
             for item in items {
-                trues += usize::from(pred.test(item.view())?);
+                sum += value(ops, item, as_of)?;
             }
             Some(match kind {
-                AggKind::Count => V::Num(trues as f64),
-                AggKind::Any => V::Bool(trues > 0),
-                AggKind::All => V::Bool(trues == n),
-                AggKind::Ratio if n > 0 => V::Num(trues as f64 / n as f64),
+                AggKind::Sum => V::Num(sum),
+                _ if n > 0 => V::Num(sum / n as f64),
                 _ => V::Missing,
             })
         }
         Kernel::Field(slots) => {
             let mut best: Option<V> = None;
             for item in items {
-                let v = read(item.view(), slots);
-                match (kind, v) {
-                    (AggKind::Min | AggKind::Max, V::Num(_) | V::Date(_)) => {
-                        let better = match (best, v) {
-                            (None, _) => true,
-                            (Some(V::Num(b)), V::Num(x)) => {
-                                if kind == AggKind::Min {
-                                    x < b
-                                } else {
-                                    x > b
-                                }
-                            }
-                            (Some(V::Date(b)), V::Date(x)) => {
-                                if kind == AggKind::Min {
-                                    x < b
-                                } else {
-                                    x > b
-                                }
-                            }
-                            _ => return None,
-                        };
-                        if better {
-                            best = Some(v);
+                let v = at(item, slots).view();
+                let better = match (best, v) {
+                    (None, V::Num(_) | V::Date(_)) => true,
+                    (Some(V::Num(b)), V::Num(x)) => {
+                        if kind == AggKind::Min {
+                            x < b
+                        } else {
+                            x > b
+                        }
+                    }
+                    (Some(V::Date(b)), V::Date(x)) => {
+                        if kind == AggKind::Min {
+                            x < b
+                        } else {
+                            x > b
                         }
                     }
                     _ => return None,
+                };
+                if better {
+                    best = Some(v);
                 }
             }
             Some(best.unwrap_or(V::Missing))

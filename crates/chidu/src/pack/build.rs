@@ -880,7 +880,14 @@ fn read_indicator(
     let let_names: Vec<String> = cx.lets.iter().map(|l| l.name.clone()).collect();
     let message = message_text.and_then(|(t, n)| template(&t, &n, &let_names, params, &mut cx));
     let form = form?;
+    let title_json = serde_json::value::to_raw_value(&title).ok()?;
+    let remediation_json = match &remediation {
+        Some(r) => Some(serde_json::value::to_raw_value(r).ok()?),
+        None => None,
+    };
     Some(Indicator {
+        title_json,
+        remediation_json,
         id: id.into(),
         section,
         title,

@@ -124,11 +124,11 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
         let model: &'m Model = self.ctx.model;
         let schema = model.schema.obj(self.obj);
         let used = model.used.slots.get(self.obj as usize);
-        let mut slots: Vec<Value> = if self.keep {
-            vec![Value::Missing; schema.fields.len()]
-        } else {
-            Vec::new()
-        };
+        // Filled without cloning (`vec![Value::Missing; n]` clones each slot through a match).
+        let mut slots: Vec<Value> = Vec::new();
+        if self.keep {
+            slots.resize_with(schema.fields.len(), || Value::Missing);
+        }
         // Presence is tracked only for required fields (usually just the record id).
         let mut present = vec![false; schema.required.len()];
         while let Some(key) = map.next_key_seed(KeyLookup { obj: schema })? {
@@ -346,6 +346,9 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
             return Err(self.wrong("a list"));
         };
         let mut out = Vec::new();
+        if self.keep {
+            out.reserve(seq.size_hint().unwrap_or(0).clamp(4, 1024));
+        }
         let mut i = 0usize;
         loop {
             if i >= MAX_LIST {

@@ -153,7 +153,7 @@ impl Serialize for IndicatorJson<'_> {
                 .get(ind.section)
                 .map_or("", |x| x.id.as_str()),
         )?;
-        m.serialize_entry("title", &ind.title)?;
+        m.serialize_entry("title", &ind.title_json)?;
         if let Some(c) = &ind.clause {
             m.serialize_entry("clause", c)?;
         }
@@ -191,7 +191,7 @@ impl Serialize for IndicatorJson<'_> {
         if let Some(msg) = report.message(r) {
             m.serialize_entry("message", &msg)?;
         }
-        if let Some(rem) = &ind.remediation {
+        if let Some(rem) = &ind.remediation_json {
             m.serialize_entry("remediation", rem)?;
         }
         m.end()
