@@ -11,11 +11,6 @@ mod standard;
 
 use std::path::PathBuf;
 
-// Records are many small objects allocated and freed per evaluation; mimalloc handles that
-// pattern markedly better than glibc's malloc (peer workload end to end: about 1.2x).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 

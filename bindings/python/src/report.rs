@@ -147,7 +147,9 @@ impl PyReport {
     /// The remediation order (整改清单): failed vetoes first, then most points lost.
     #[getter]
     fn gaps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.field(py, "gaps")
+        // Straight from the gaps: a notebook loop over a fleet's gaps should not pay for
+        // converting every whole report.
+        Ok(pythonize::pythonize(py, &self.report.gaps)?)
     }
 
     /// One indicator's result by id, or `None`.

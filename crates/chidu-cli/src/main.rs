@@ -25,11 +25,6 @@ mod template;
 
 use std::process::ExitCode;
 
-// Records are many small objects allocated and freed per evaluation; mimalloc handles that
-// pattern markedly better than glibc's malloc (peer workload end to end: about 1.2x).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// chidu (尺度): check social work stations against a standard, and test the standard itself.

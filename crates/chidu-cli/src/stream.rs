@@ -146,7 +146,7 @@ pub(crate) fn run(
                     );
                 }
             }
-            let text = serde_json::to_string(e).unwrap_or_default();
+            let text = e.to_json();
             let sep = if jsonl || first { "" } else { "," };
             first = false;
             let _ = write!(out, "{sep}{text}");

@@ -17,10 +17,6 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-// As the CLI and the Python binding do (see docs/performance.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const N: usize = 10_000;
 
 fn setup() -> (chidu::Engine, Vec<Vec<u8>>, chidu::Options) {

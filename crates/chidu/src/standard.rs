@@ -510,6 +510,24 @@ pub enum Entry {
     },
 }
 
+impl Entry {
+    /// The entry as JSON text: the report, or the error entry of an invalid record.
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+    /// Appends the entry's JSON text to `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Entry::Report(r) => r.write_json(out),
+            Entry::Invalid { .. } => {
+                let _ = serde_json::to_writer(out, self);
+            }
+        }
+    }
+}
+
 impl Serialize for Entry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -551,7 +569,22 @@ impl Batch {
     }
     /// The batch as JSON text.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out: Vec<u8> = Vec::with_capacity(16 * 1024 * (self.entries.len() + 1));
+        out.extend_from_slice(b"{\"format\":\"chidu.batch/1\",\"standard\":");
+        let _ = serde_json::to_writer(&mut out, &crate::report::json_standard(&self.model));
+        out.extend_from_slice(b",\"as_of\":");
+        let _ = serde_json::to_writer(&mut out, &crate::value::format_date(self.as_of));
+        out.extend_from_slice(b",\"reports\":[");
+        for (i, e) in self.entries.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            e.write_json(&mut out);
+        }
+        out.extend_from_slice(b"],\"summary\":");
+        let _ = serde_json::to_writer(&mut out, &SummaryJson(&self.summary, &self.model));
+        out.push(b'}');
+        String::from_utf8(out).unwrap_or_default()
     }
 }
 

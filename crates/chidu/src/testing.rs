@@ -546,10 +546,17 @@ fn shared_case(case: &J, packs: &serde_json::Map<String, J>) -> Vec<String> {
         (Ok(_), Some(path)) => vec![format!(
             "expected a record error at `{path}`, but the record was evaluated"
         )],
-        (Ok(report), None) => match case.get("expect") {
-            Some(expect) => check_expect(&report, expect),
-            None => vec!["the case has no `expect`".into()],
-        },
+        (Ok(report), None) => {
+            let mut failures = match case.get("expect") {
+                Some(expect) => check_expect(&report, expect),
+                None => vec!["the case has no `expect`".into()],
+            };
+            // The direct JSON writer must give exactly serde's bytes.
+            if serde_json::to_string(&report).ok().as_deref() != Some(report.to_json().as_str()) {
+                failures.push("the report's JSON text differs from its serde form".into());
+            }
+            failures
+        }
     }
 }
 

@@ -314,3 +314,43 @@ fn batch_diff_html_is_escaped_and_self_contained() {
     assert!(html.contains("+10"));
     assert!(!html.contains("http"));
 }
+
+/// Reports and batches are written by hand for speed; they must be serde's bytes exactly, for
+/// every built-in pack over synthetic fleets (masked and unmasked), with the odd bad record.
+#[test]
+fn direct_json_writer_matches_serde_byte_for_byte() {
+    use chidu_synth::Profile;
+    let cases = [
+        ("demo", Profile::Generic),
+        ("national", Profile::Generic),
+        ("taicang", Profile::Taicang),
+        ("shiyan", Profile::Shiyan),
+        ("honghe", Profile::Honghe),
+    ];
+    for (pack, profile) in cases {
+        let engine = chidu::Standard::builtin(pack).unwrap().compile().unwrap();
+        for mask in [true, false] {
+            let mut options = chidu::Options::default().with_as_of("2026-06-30").unwrap();
+            options.mask_pii = mask;
+            let mut inputs: Vec<chidu::RawRecord> = chidu_synth::fleet(&profile, 11, 60)
+                .map(|v| chidu::RawRecord {
+                    origin: "synthetic".into(),
+                    data: chidu::RawData::Json(v.to_string().into_bytes()),
+                })
+                .collect();
+            inputs.push(chidu::RawRecord {
+                origin: "bad".into(),
+                data: chidu::RawData::Json(b"{\"id\": 7, \"staff\": 3}".to_vec()),
+            });
+            let batch = engine.evaluate_batch(&inputs, &options);
+            for e in &batch.entries {
+                assert_eq!(e.to_json(), serde_json::to_string(e).unwrap(), "{pack}");
+            }
+            assert_eq!(
+                batch.to_json(),
+                serde_json::to_string(&batch).unwrap(),
+                "{pack}"
+            );
+        }
+    }
+}

@@ -96,7 +96,7 @@ impl Serialize for DeductionJson<'_> {
     }
 }
 
-struct Deductions<'a>(&'a Report, &'a IndicatorResult);
+pub(crate) struct Deductions<'a>(pub(crate) &'a Report, pub(crate) &'a IndicatorResult);
 impl Serialize for Deductions<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.deductions.len()))?;
@@ -153,7 +153,7 @@ impl Serialize for IndicatorJson<'_> {
                 .get(ind.section)
                 .map_or("", |x| x.id.as_str()),
         )?;
-        m.serialize_entry("title", &ind.title_json)?;
+        m.serialize_entry("title", &ind.title)?;
         if let Some(c) = &ind.clause {
             m.serialize_entry("clause", c)?;
         }
@@ -191,14 +191,14 @@ impl Serialize for IndicatorJson<'_> {
         if let Some(msg) = report.message(r) {
             m.serialize_entry("message", &msg)?;
         }
-        if let Some(rem) = &ind.remediation_json {
+        if let Some(rem) = &ind.remediation {
             m.serialize_entry("remediation", rem)?;
         }
         m.end()
     }
 }
 
-struct ValuesJson<'a>(&'a Report, &'a IndicatorResult);
+pub(crate) struct ValuesJson<'a>(pub(crate) &'a Report, pub(crate) &'a IndicatorResult);
 impl Serialize for ValuesJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (report, r) = (self.0, self.1);
@@ -211,7 +211,7 @@ impl Serialize for ValuesJson<'_> {
     }
 }
 
-struct RecordJson<'a>(&'a Report);
+pub(crate) struct RecordJson<'a>(pub(crate) &'a Report);
 impl Serialize for RecordJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let rec = &self.0.record;
@@ -251,7 +251,7 @@ impl Serialize for StandardJson<'_> {
     }
 }
 
-struct Sections<'a>(&'a Report);
+pub(crate) struct Sections<'a>(pub(crate) &'a Report);
 impl Serialize for Sections<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.sections.len()))?;
@@ -301,7 +301,13 @@ impl Serialize for Report {
 impl Report {
     /// The report as JSON text (`chidu.report/1`).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+    /// Appends the report's JSON text (the bytes of [`Report::to_json`]) to `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        super::json_write::report(out, self);
     }
     /// The report as a JSON value.
     pub fn to_json_value(&self) -> serde_json::Value {

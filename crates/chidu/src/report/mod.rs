@@ -6,6 +6,7 @@ pub mod diff_standard;
 pub mod doc;
 pub(crate) mod html;
 mod json;
+mod json_write;
 pub mod render;
 pub(crate) mod summary;
 pub(crate) mod template;
