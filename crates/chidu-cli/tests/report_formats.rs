@@ -148,10 +148,21 @@ fn diff_two_batches_text_and_json() {
         out.contains("2026-06-30") && out.contains("2027-06-30"),
         "{out}"
     );
+    // Grades show as labels: the batches name the built-in demo pack and its digest.
     assert!(
-        out.contains("DEMO-001") && out.contains("excellent → good"),
+        out.contains("DEMO-001") && out.contains("Excellent → Good"),
         "{out}"
     );
+    let o = chidu(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(stdout(&o).contains("优秀 → 良好"), "{}", stdout(&o));
+    let o = chidu(&[
+        "diff",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--standard",
+        "no-such-pack",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
     let o = chidu(&[
         "diff",
         a.to_str().unwrap(),

@@ -280,6 +280,18 @@ fn diff_of_two_batches_per_station_and_fleet() {
     let j = d.to_json();
     assert_eq!(j["format"], "chidu.diff/1");
     assert_eq!(j["stations"][0]["id"], "DEMO-002");
+    // With the standard at hand, grades show as labels in text and HTML.
+    let demo = chidu::Standard::builtin("demo").unwrap();
+    let grade = s.new_grade.clone().unwrap();
+    let (zh, en) = (
+        demo.grade_label(&grade, Lang::Zh).unwrap(),
+        demo.grade_label(&grade, Lang::En).unwrap(),
+    );
+    assert!(!d.to_text(Lang::Zh).contains(zh));
+    let labelled = d.clone().with_grade_labels(&demo);
+    assert!(labelled.to_text(Lang::Zh).contains(zh));
+    assert!(labelled.to_text(Lang::En).contains(en));
+    assert!(labelled.to_html(Lang::Zh).contains(zh));
 }
 
 #[test]

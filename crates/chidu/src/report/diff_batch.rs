@@ -93,6 +93,9 @@ pub struct BatchDiff {
     pub removed: Vec<String>,
     /// Fleet summary change.
     pub fleet: FleetDiff,
+    /// Grade labels by id, shown instead of ids when known ([`BatchDiff::with_grade_labels`]).
+    #[serde(skip)]
+    pub grade_labels: IndexMap<String, crate::Text>,
 }
 
 fn str_at(v: &Value, ptr: &str) -> Option<String> {
@@ -249,7 +252,28 @@ pub fn diff_batches(old: &Value, new: &Value) -> Result<BatchDiff, String> {
             grades,
             met_rates,
         },
+        grade_labels: IndexMap::new(),
     })
+}
+
+impl BatchDiff {
+    /// Shows grades by their labels in `standard` (batch results carry only grade ids).
+    pub fn with_grade_labels(mut self, standard: &crate::Standard) -> Self {
+        self.grade_labels = standard
+            .grades()
+            .into_iter()
+            .map(|g| (g.id, g.label))
+            .collect();
+        self
+    }
+
+    /// A grade's label in `lang`, or its id when no label is known.
+    fn grade_name(&self, id: &str, lang: Lang) -> String {
+        self.grade_labels
+            .get(id)
+            .map_or(id, |t| t.get(lang))
+            .to_owned()
+    }
 }
 
 /// Escapes a JSON pointer segment (RFC 6901).
@@ -310,7 +334,10 @@ impl BatchDiff {
         }
         let _ = writeln!(s, "\n{}", t("站点", "Stations"));
         for st in &self.stations {
-            let grade = |g: &Option<String>| g.clone().unwrap_or_else(|| "—".to_owned());
+            let grade = |g: &Option<String>| {
+                g.as_deref()
+                    .map_or_else(|| "—".to_owned(), |g| self.grade_name(g, lang))
+            };
             let grade_part = if st.old_grade == st.new_grade {
                 grade(&st.new_grade)
             } else {
@@ -374,7 +401,14 @@ impl BatchDiff {
         let grades: Vec<String> = f
             .grades
             .iter()
-            .map(|(g, c)| format!("{g} {} → {}", opt(c.old), opt(c.new)))
+            .map(|(g, c)| {
+                format!(
+                    "{} {} → {}",
+                    self.grade_name(g, lang),
+                    opt(c.old),
+                    opt(c.new)
+                )
+            })
             .collect();
         let _ = writeln!(s, "  {}: {}", t("等级", "grades"), grades.join(", "));
         let changed: Vec<(&String, &FigureChange)> = f
@@ -485,7 +519,7 @@ impl BatchDiff {
             let _ = write!(
                 s,
                 "<tr><th>{}</th><td>{}</td><td>{}</td>{}</tr>",
-                html_escape(grade),
+                html_escape(&self.grade_name(grade, lang)),
                 cell(f.old),
                 cell(f.new),
                 delta_cell(f.delta)
@@ -507,8 +541,16 @@ impl BatchDiff {
         for st in &self.stations {
             let grade = format!(
                 "{} → {}",
-                html_escape(st.old_grade.as_deref().unwrap_or("—")),
-                html_escape(st.new_grade.as_deref().unwrap_or("—"))
+                html_escape(
+                    &st.old_grade
+                        .as_deref()
+                        .map_or_else(|| "—".to_owned(), |g| self.grade_name(g, lang))
+                ),
+                html_escape(
+                    &st.new_grade
+                        .as_deref()
+                        .map_or_else(|| "—".to_owned(), |g| self.grade_name(g, lang))
+                )
             );
             let _ = write!(
                 s,
