@@ -10,8 +10,6 @@
 //! the kernel gives up (`None`) and the general evaluator re-runs the aggregate to report it; whenever the kernel answers, both give
 //! the same value (`tests/kernels.rs` checks this on random records).
 
-use std::cmp::Ordering;
-
 use super::{Agg, AggKind, ArithOp, CmpOp, Func, Ir};
 use crate::value::{V, Value, equal};
 
@@ -57,55 +55,100 @@ pub(crate) enum NumOp {
     Field(Box<[u32]>),
     Const(f64),
     AsOf,
-    Arith(ArithOp),
+    Abs,
+    /// Pops `y`, applies `x ⊕ y` to the new top `x`.
+    Bin(Bin),
+    /// Applies `top ⊕ c` (a constant right operand, fused so it is not pushed).
+    BinConst(Bin, f64),
+    /// Applies `c ⊕ top` (a constant left operand).
+    ConstBin(Bin, f64),
+}
+
+/// A binary arithmetic operation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Bin {
+    Add,
+    Sub,
+    Mul,
+    Div,
     Least,
     Greatest,
-    Abs,
     /// `days_between(a, b)` is `b - a`; `days_since(a)` is `days_between(a, as_of)`.
     Between,
 }
 
+impl Bin {
+    /// `x ⊕ y`; `None` for a zero divisor or a result that is not finite.
+    #[inline(always)]
+    fn apply(self, x: f64, y: f64) -> Option<f64> {
+        let r = match self {
+            Bin::Add => x + y,
+            Bin::Sub => x - y,
+            Bin::Mul => x * y,
+            Bin::Div if y == 0.0 => return None,
+            Bin::Div => x / y,
+            Bin::Least => x.min(y),
+            Bin::Greatest => x.max(y),
+            Bin::Between => y - x,
+        };
+        r.is_finite().then_some(r)
+    }
+}
+
 /// The constant side of a comparison, typed so the loop compares without converting.
 #[derive(Debug, Clone)]
-pub(crate) enum Const {
+pub(crate) struct Const {
+    fast: Fast,
+    /// For the comparisons the fast kinds do not cover, through the general `compare`.
+    value: Value,
+}
+
+#[derive(Debug, Clone)]
+enum Fast {
     Num(f64),
     Date(i32),
     Enum(u32),
-    Other(Value),
+    Str(Box<str>),
+    Other,
 }
 
 impl Const {
     fn of(v: &Value) -> Const {
-        match v {
-            Value::Num(x) => Const::Num(*x),
-            Value::Int(i) => Const::Num(*i as f64),
-            Value::Date(d) => Const::Date(*d),
-            Value::Enum(e) => Const::Enum(*e),
-            other => Const::Other(other.clone()),
+        let fast = match v {
+            Value::Num(x) => Fast::Num(*x),
+            Value::Int(i) => Fast::Num(*i as f64),
+            Value::Date(d) => Fast::Date(*d),
+            Value::Enum(e) => Fast::Enum(*e),
+            Value::Str(s) => Fast::Str(s.clone()),
+            _ => Fast::Other,
+        };
+        Const {
+            fast,
+            value: v.clone(),
         }
     }
 
     /// `v OP self`; `None` when `v` is missing.
-    #[inline]
+    #[inline(always)]
     fn compared(&self, op: CmpOp, v: &Value) -> Option<bool> {
-        let ord = match (self, v) {
+        let equality = matches!(op, CmpOp::Eq | CmpOp::Ne);
+        let ord = match (&self.fast, v) {
             (_, Value::Missing) => return None,
-            (Const::Num(c), Value::Num(x)) => x.partial_cmp(c),
-            (Const::Num(c), Value::Int(i)) => (*i as f64).partial_cmp(c),
-            (Const::Date(c), Value::Date(x)) => Some(x.cmp(c)),
-            (Const::Enum(c), Value::Enum(x)) => Some(if x == c {
-                Ordering::Equal
-            } else {
-                Ordering::Less
-            }),
-            (Const::Other(c), v) => {
-                return match super::eval::compare(op, v.view(), c.view()) {
+            (Fast::Num(c), Value::Num(x)) => x.partial_cmp(c),
+            (Fast::Num(c), Value::Int(i)) => (*i as f64).partial_cmp(c),
+            (Fast::Date(c), Value::Date(x)) => Some(x.cmp(c)),
+            (Fast::Enum(c), Value::Enum(x)) if equality => {
+                return Some((x == c) == (op == CmpOp::Eq));
+            }
+            (Fast::Str(c), Value::Str(x)) if equality => {
+                return Some((x == c) == (op == CmpOp::Eq));
+            }
+            _ => {
+                return match super::eval::compare(op, v.view(), self.value.view()) {
                     V::Bool(b) => Some(b),
                     _ => None,
                 };
             }
-            // Kinds that differ: only `!=` holds, as in the general evaluator.
-            _ => return Some(op == CmpOp::Ne),
         }?;
         Some(match op {
             CmpOp::Eq => ord.is_eq(),
@@ -122,11 +165,22 @@ impl Const {
 #[derive(Debug, Clone)]
 pub(crate) enum Set {
     Mask(u64),
+    Strs(Box<[Box<str>]>),
     Values(Box<[Value]>),
 }
 
 impl Set {
     fn of(values: &[Value]) -> Set {
+        if let Some(strs) = values
+            .iter()
+            .map(|v| match v {
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+        {
+            return Set::Strs(strs.into());
+        }
         let mut mask = 0u64;
         for v in values {
             match v {
@@ -142,7 +196,9 @@ impl Set {
         match (self, v) {
             (_, Value::Missing) => None,
             (Set::Mask(m), Value::Enum(i)) => Some(*i < 64 && m & (1 << i) != 0),
+            (Set::Strs(ss), Value::Str(x)) => Some(ss.iter().any(|s| **s == **x)),
             (Set::Mask(_), _) => Some(false),
+            (Set::Strs(ss), x) => Some(ss.iter().any(|s| equal(x.view(), V::Str(s)) == Some(true))),
             (Set::Values(vs), x) => {
                 Some(vs.iter().any(|e| equal(x.view(), e.view()) == Some(true)))
             }
@@ -233,28 +289,54 @@ fn pred_ops(ir: &Ir, depth: u8, ops: &mut Vec<PredOp>) -> Option<usize> {
 
 /// Appends the postfix program of per-item arithmetic; returns the stack depth it needs.
 fn num_ops(ir: &Ir, depth: u8, ops: &mut Vec<NumOp>) -> Option<usize> {
-    let binary = |a: &Ir, b: &Ir, op: NumOp, ops: &mut Vec<NumOp>| {
-        let da = num_ops(a, depth, ops)?;
-        let db = num_ops(b, depth, ops)?;
-        ops.push(op);
-        Some(da.max(db + 1))
+    let constant = |ir: &Ir| match ir {
+        Ir::Const(Value::Num(x)) => Some(*x),
+        Ir::Const(Value::Int(i)) => Some(*i as f64),
+        Ir::Const(Value::Date(d)) => Some(f64::from(*d)),
+        _ => None,
+    };
+    let binary = |a: &Ir, b: &Ir, op: Bin, ops: &mut Vec<NumOp>| match (constant(a), constant(b)) {
+        (_, Some(c)) => {
+            let d = num_ops(a, depth, ops)?;
+            ops.push(NumOp::BinConst(op, c));
+            Some(d)
+        }
+        (Some(c), None) => {
+            let d = num_ops(b, depth, ops)?;
+            ops.push(NumOp::ConstBin(op, c));
+            Some(d)
+        }
+        (None, None) => {
+            let da = num_ops(a, depth, ops)?;
+            let db = num_ops(b, depth, ops)?;
+            ops.push(NumOp::Bin(op));
+            Some(da.max(db + 1))
+        }
     };
     let leaf = |op: NumOp, ops: &mut Vec<NumOp>| {
         ops.push(op);
         Some(1)
     };
+    if let Some(c) = constant(ir) {
+        return leaf(NumOp::Const(c), ops);
+    }
     match ir {
         Ir::Field { .. } => leaf(NumOp::Field(item_field(ir, depth)?.into()), ops),
-        Ir::Const(Value::Num(x)) => leaf(NumOp::Const(*x), ops),
-        Ir::Const(Value::Int(i)) => leaf(NumOp::Const(*i as f64), ops),
-        Ir::Const(Value::Date(d)) => leaf(NumOp::Const(f64::from(*d)), ops),
         Ir::AsOf => leaf(NumOp::AsOf, ops),
-        Ir::Arith(op, a, b) => binary(a, b, NumOp::Arith(*op), ops),
+        Ir::Arith(op, a, b) => {
+            let op = match op {
+                ArithOp::Add => Bin::Add,
+                ArithOp::Sub => Bin::Sub,
+                ArithOp::Mul => Bin::Mul,
+                ArithOp::Div => Bin::Div,
+            };
+            binary(a, b, op, ops)
+        }
         Ir::Call(f, args) => match (f, &args[..]) {
-            (Func::Least, [a, b]) => binary(a, b, NumOp::Least, ops),
-            (Func::Greatest, [a, b]) => binary(a, b, NumOp::Greatest, ops),
-            (Func::DaysBetween, [a, b]) => binary(a, b, NumOp::Between, ops),
-            (Func::DaysSince, [a]) => binary(a, &Ir::AsOf, NumOp::Between, ops),
+            (Func::Least, [a, b]) => binary(a, b, Bin::Least, ops),
+            (Func::Greatest, [a, b]) => binary(a, b, Bin::Greatest, ops),
+            (Func::DaysBetween, [a, b]) => binary(a, b, Bin::Between, ops),
+            (Func::DaysSince, [a]) => binary(a, &Ir::AsOf, Bin::Between, ops),
             (Func::Abs, [a]) => {
                 let d = num_ops(a, depth, ops)?;
                 ops.push(NumOp::Abs);
@@ -287,22 +369,21 @@ const UNKNOWN: u8 = 2;
 /// The predicate on one item in three-valued logic (`UNKNOWN` when missing values decide it).
 #[inline]
 fn test(ops: &[PredOp], item: &Value) -> u8 {
-    let truth = |b: Option<bool>| b.map_or(UNKNOWN, u8::from);
+    // The common shapes without the operand stack: one test, or two joined by and/or.
+    match ops {
+        [one] => return leaf(one, item),
+        [a, b, join @ (PredOp::And | PredOp::Or)] if !is_operator(a) && !is_operator(b) => {
+            return combine(join, leaf(a, item), leaf(b, item));
+        }
+        _ => {}
+    }
     let mut stack = [UNKNOWN; STACK];
     let mut sp = 0usize;
     for op in ops {
         let pushed = match op {
-            PredOp::Cmp { slots, op, value } => truth(value.compared(*op, at(item, slots))),
-            PredOp::In {
-                slots,
-                set,
-                negated,
-            } => truth(set.contains(at(item, slots)).map(|found| found != *negated)),
-            PredOp::Bool(slots) => match at(item, slots) {
-                Value::Bool(b) => u8::from(*b),
-                _ => UNKNOWN,
-            },
-            PredOp::Exists(slots) => u8::from(!matches!(at(item, slots), Value::Missing)),
+            PredOp::Cmp { .. } | PredOp::In { .. } | PredOp::Bool(_) | PredOp::Exists(_) => {
+                leaf(op, item)
+            }
             PredOp::Not => {
                 if let Some(top) = sp.checked_sub(1).and_then(|i| stack.get_mut(i)) {
                     *top = match *top {
@@ -320,18 +401,7 @@ fn test(ops: &[PredOp], item: &Value) -> u8 {
                 sp = top;
                 let b = stack.get(sp).copied().unwrap_or(UNKNOWN);
                 if let Some(a) = sp.checked_sub(1).and_then(|i| stack.get_mut(i)) {
-                    let (absorbing, identity) = if matches!(op, PredOp::And) {
-                        (FALSE, TRUE)
-                    } else {
-                        (TRUE, FALSE)
-                    };
-                    *a = if *a == absorbing || b == absorbing {
-                        absorbing
-                    } else if *a == identity && b == identity {
-                        identity
-                    } else {
-                        UNKNOWN
-                    };
+                    *a = combine(op, *a, b);
                 }
                 continue;
             }
@@ -342,6 +412,47 @@ fn test(ops: &[PredOp], item: &Value) -> u8 {
         sp += 1;
     }
     stack.first().copied().unwrap_or(UNKNOWN)
+}
+
+fn is_operator(op: &PredOp) -> bool {
+    matches!(op, PredOp::Not | PredOp::And | PredOp::Or)
+}
+
+/// One test on the item, in three-valued logic.
+#[inline(always)]
+fn leaf(op: &PredOp, item: &Value) -> u8 {
+    let truth = |b: Option<bool>| b.map_or(UNKNOWN, u8::from);
+    match op {
+        PredOp::Cmp { slots, op, value } => truth(value.compared(*op, at(item, slots))),
+        PredOp::In {
+            slots,
+            set,
+            negated,
+        } => truth(set.contains(at(item, slots)).map(|found| found != *negated)),
+        PredOp::Bool(slots) => match at(item, slots) {
+            Value::Bool(b) => u8::from(*b),
+            _ => UNKNOWN,
+        },
+        PredOp::Exists(slots) => u8::from(!matches!(at(item, slots), Value::Missing)),
+        PredOp::Not | PredOp::And | PredOp::Or => UNKNOWN,
+    }
+}
+
+/// Kleene `and`/`or` of two truth values.
+#[inline]
+fn combine(join: &PredOp, a: u8, b: u8) -> u8 {
+    let (absorbing, identity) = if matches!(join, PredOp::And) {
+        (FALSE, TRUE)
+    } else {
+        (TRUE, FALSE)
+    };
+    if a == absorbing || b == absorbing {
+        absorbing
+    } else if a == identity && b == identity {
+        identity
+    } else {
+        UNKNOWN
+    }
 }
 
 /// The arithmetic on one item; `None` when a value is missing, a divisor is zero or the
@@ -360,29 +471,20 @@ fn value(ops: &[NumOp], item: &Value, as_of: i32) -> Option<f64> {
             },
             NumOp::Const(x) => *x,
             NumOp::AsOf => f64::from(as_of),
-            NumOp::Abs => {
+            NumOp::Abs | NumOp::BinConst(..) | NumOp::ConstBin(..) => {
                 let top = stack.get_mut(sp.checked_sub(1)?)?;
-                *top = top.abs();
+                *top = match op {
+                    NumOp::BinConst(bin, c) => bin.apply(*top, *c)?,
+                    NumOp::ConstBin(bin, c) => bin.apply(*c, *top)?,
+                    _ => top.abs(),
+                };
                 continue;
             }
-            NumOp::Arith(_) | NumOp::Least | NumOp::Greatest | NumOp::Between => {
+            NumOp::Bin(bin) => {
                 sp = sp.checked_sub(1)?;
                 let y = *stack.get(sp)?;
                 let x = stack.get_mut(sp.checked_sub(1)?)?;
-                let r = match op {
-                    NumOp::Arith(ArithOp::Add) => *x + y,
-                    NumOp::Arith(ArithOp::Sub) => *x - y,
-                    NumOp::Arith(ArithOp::Mul) => *x * y,
-                    NumOp::Arith(ArithOp::Div) if y == 0.0 => return None,
-                    NumOp::Arith(ArithOp::Div) => *x / y,
-                    NumOp::Least => x.min(y),
-                    NumOp::Greatest => x.max(y),
-                    _ => y - *x,
-                };
-                if !r.is_finite() {
-                    return None;
-                }
-                *x = r;
+                *x = bin.apply(*x, y)?;
                 continue;
             }
         };

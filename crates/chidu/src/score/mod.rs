@@ -340,44 +340,40 @@ fn grade_of(model: &Model, score: Option<f64>, sections: &[SectionResult]) -> Op
 }
 
 fn gaps_of(model: &Model, results: &[IndicatorResult]) -> Vec<Gap> {
-    let mut gaps: Vec<Gap> = results
-        .iter()
-        .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
-        .map(|r| Gap {
-            indicator: std::sync::Arc::clone(&model.indicators[r.index].id),
-            lost: 0.0,
-            status: r.status,
-            veto: true,
-        })
-        .collect();
-    let scored: Vec<Gap> = results
-        .iter()
-        .filter(|r| {
-            let ind = &model.indicators[r.index];
-            !ind.veto
-                && !ind.bonus
-                && !matches!(r.status, Status::NotApplicable | Status::Waived)
-                && r.possible - r.earned > TOL
-        })
-        .map(|r| Gap {
-            indicator: std::sync::Arc::clone(&model.indicators[r.index].id),
+    let mut gaps = Vec::new();
+    // (sort key, result index) of the scored gaps: most points lost first; ties (within
+    // rounding noise) keep pack order.
+    let mut scored: Vec<(i64, usize)> = Vec::new();
+    for (i, r) in results.iter().enumerate() {
+        let Some(ind) = model.indicators.get(r.index) else {
+            continue;
+        };
+        if ind.veto {
+            if r.status == Status::NotMet {
+                gaps.push(Gap {
+                    indicator: std::sync::Arc::clone(&ind.id),
+                    lost: 0.0,
+                    status: r.status,
+                    veto: true,
+                });
+            }
+        } else if !ind.bonus
+            && !matches!(r.status, Status::NotApplicable | Status::Waived)
+            && r.possible - r.earned > TOL
+        {
+            scored.push((-((r.possible - r.earned) * 1e6).round() as i64, i));
+        }
+    }
+    scored.sort_unstable();
+    gaps.reserve(scored.len());
+    gaps.extend(scored.iter().filter_map(|&(_, i)| {
+        let r = results.get(i)?;
+        Some(Gap {
+            indicator: std::sync::Arc::clone(&model.indicators.get(r.index)?.id),
             lost: r.possible - r.earned,
             status: r.status,
             veto: false,
         })
-        .collect();
-    // Most points lost first; ties (within rounding noise) keep pack order.
-    let mut keyed: Vec<(i64, usize)> = scored
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (-(g.lost * 1e6).round() as i64, i))
-        .collect();
-    keyed.sort_unstable();
-    let mut slots: Vec<Option<Gap>> = scored.into_iter().map(Some).collect();
-    let scored: Vec<Gap> = keyed
-        .iter()
-        .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take))
-        .collect();
-    gaps.extend(scored);
+    }));
     gaps
 }
