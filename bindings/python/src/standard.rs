@@ -545,24 +545,14 @@ impl PyStandard {
         // JSON Lines text: parsed by the engine straight into typed slots.
         if let Ok(s) = records.cast::<PyString>() {
             let text = s.to_str()?;
-            let entries = py.detach(|| {
-                let raws = chidu::read_jsonl(text, "<jsonl>");
-                raws.par_iter()
-                    .map(|r| self.engine.evaluate_raw(r, &options))
-                    .collect()
-            });
+            let entries = py.detach(|| self.engine.evaluate_jsonl(text, "<jsonl>", &options));
             return Ok(self.batch(entries, &options));
         }
         if let Ok(b) = records.cast::<PyBytes>() {
             let text = std::str::from_utf8(b.as_bytes()).map_err(|e| {
                 errors::chidu_error(py, format!("JSON Lines bytes are not UTF-8: {e}"))
             })?;
-            let entries = py.detach(|| {
-                let raws = chidu::read_jsonl(text, "<jsonl>");
-                raws.par_iter()
-                    .map(|r| self.engine.evaluate_raw(r, &options))
-                    .collect()
-            });
+            let entries = py.detach(|| self.engine.evaluate_jsonl(text, "<jsonl>", &options));
             return Ok(self.batch(entries, &options));
         }
         if records.hasattr("__fspath__")? {

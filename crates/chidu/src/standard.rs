@@ -412,6 +412,26 @@ impl Engine {
             .collect();
         self.batch(entries, options)
     }
+    /// Evaluates JSON Lines text in parallel, in input order: each non-blank line is read
+    /// straight into typed slots (no copy of the line); a bad line becomes an error entry whose
+    /// origin is `{origin}:{line number}`, as [`read_jsonl`](crate::read_jsonl) names it.
+    pub fn evaluate_jsonl(&self, text: &str, origin: &str, options: &Options) -> Vec<Entry> {
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
+        lines
+            .par_iter()
+            .map(|&(i, line)| match self.parse_json(line.as_bytes()) {
+                Ok(r) => Entry::Report(Box::new(self.evaluate_record(&r, options))),
+                Err(error) => Entry::Invalid {
+                    origin: format!("{origin}:{}", i + 1),
+                    error,
+                },
+            })
+            .collect()
+    }
     /// Wraps evaluated entries into a batch with its summary.
     pub fn batch(&self, entries: Vec<Entry>, options: &Options) -> Batch {
         let mut summary = self.new_summary();
@@ -625,6 +645,37 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("demo pack: {e:?}"),
         }
+    }
+
+    #[test]
+    fn evaluate_jsonl_keeps_order_and_names_bad_lines() {
+        let engine = match demo().compile() {
+            Ok(e) => e,
+            Err(e) => panic!("{e:?}"),
+        };
+        let options = match Options::default().with_as_of("2026-06-30") {
+            Ok(o) => o,
+            Err(e) => panic!("{e}"),
+        };
+        let text = "{\"id\": \"A\"}\n\n{\"id\": 5, \"staff\": 1}\n{\"id\": \"C\"}\n";
+        let entries = engine.evaluate_jsonl(text, "in.jsonl", &options);
+        assert_eq!(entries.len(), 3);
+        match (&entries[0], &entries[1], &entries[2]) {
+            (Entry::Report(a), Entry::Invalid { origin, .. }, Entry::Report(c)) => {
+                assert_eq!(a.record.id.as_deref(), Some("A"));
+                assert_eq!(origin, "in.jsonl:3");
+                assert_eq!(c.record.id.as_deref(), Some("C"));
+            }
+            other => panic!("unexpected entries: {other:?}"),
+        }
+        // The same entries as reading the lines first and evaluating them one by one.
+        let raws = crate::read_jsonl(text, "in.jsonl");
+        let one_by_one: Vec<String> = raws
+            .iter()
+            .map(|r| engine.evaluate_raw(r, &options).to_json())
+            .collect();
+        let direct: Vec<String> = entries.iter().map(Entry::to_json).collect();
+        assert_eq!(one_by_one, direct);
     }
 
     #[test]
