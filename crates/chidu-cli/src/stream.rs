@@ -9,8 +9,9 @@ use rayon::prelude::*;
 
 use crate::{exit, output};
 
-/// Records evaluated together; bounds memory (reports of one chunk are alive at a time).
-const CHUNK: usize = 512;
+/// Records evaluated together; bounds memory (the reports of one chunk and their JSON text,
+/// ~50 KB each for a rich pack, are alive at a time). Enough to keep every core busy.
+const CHUNK: usize = 128;
 
 pub(crate) struct Gates {
     pub(crate) fail_under: Option<f64>,
@@ -112,9 +113,16 @@ pub(crate) fn run(
         if chunk.is_empty() {
             break;
         }
-        let entries: Vec<chidu::Entry> = chunk
+        // Each report's JSON is written on the worker that evaluated it: for rich packs
+        // writing a report costs more than evaluating it, so it must not be serial.
+        let entries: Vec<(chidu::Entry, Vec<u8>)> = chunk
             .par_iter()
-            .map(|raw| engine.evaluate_raw(raw, options))
+            .map(|raw| {
+                let entry = engine.evaluate_raw(raw, options);
+                let mut json = Vec::with_capacity(8 * 1024);
+                entry.write_json(&mut json);
+                (entry, json)
+            })
             .collect();
         if let Some(bar) = &progress {
             if bar.is_hidden() && started.elapsed() > std::time::Duration::from_secs(1) {
@@ -122,7 +130,7 @@ pub(crate) fn run(
             }
             bar.inc(entries.len() as u64);
         }
-        for e in &entries {
+        for (e, json) in &entries {
             engine.add_to_summary(&mut summary, e);
             match e {
                 chidu::Entry::Report(r) => {
@@ -146,12 +154,13 @@ pub(crate) fn run(
                     );
                 }
             }
-            let text = e.to_json();
-            let sep = if jsonl || first { "" } else { "," };
+            if !(jsonl || first) {
+                let _ = out.write_all(b",");
+            }
             first = false;
-            let _ = write!(out, "{sep}{text}");
+            let _ = out.write_all(json);
             if jsonl {
-                let _ = writeln!(out);
+                let _ = out.write_all(b"\n");
             }
         }
     }

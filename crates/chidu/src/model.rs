@@ -63,7 +63,6 @@ pub(crate) struct Template {
 pub(crate) enum Piece {
     Lit(String),
     Let(usize),
-    Param(String),
     Earned,
     Possible,
     Measure,

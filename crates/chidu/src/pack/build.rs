@@ -960,7 +960,8 @@ fn pieces(
         };
         let name = after[..close].trim();
         let piece = if let Some(p) = name.strip_prefix("params.") {
-            params.contains_key(p).then(|| Piece::Param(p.to_owned()))
+            // Params are fixed once the pack is built: fill them in now, not per report.
+            params.get(p).map(|param| Piece::Lit(param.shown.clone()))
         } else {
             match name {
                 "earned" => Some(Piece::Earned),

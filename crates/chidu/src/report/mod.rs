@@ -448,26 +448,28 @@ impl Report {
 
     fn fill(&self, pieces: &[crate::model::Piece], r: &IndicatorResult) -> String {
         use crate::model::Piece;
-        let mut s = String::new();
+        let capacity = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(t) => t.len(),
+                _ => 12,
+            })
+            .sum();
+        let mut s = String::with_capacity(capacity);
+        let lets = self.let_values(r);
         for p in pieces {
             match p {
                 Piece::Lit(t) => s.push_str(t),
-                Piece::Let(i) => s.push_str(
-                    &self
-                        .let_values(r)
-                        .get(*i)
-                        .map_or("—".to_owned(), |v| self.masked_value(r, *i, v).display()),
-                ),
-                Piece::Param(name) => s.push_str(
-                    &self
-                        .model
-                        .params
-                        .get(name)
-                        .map_or(String::new(), |p| p.shown.clone()),
-                ),
+                Piece::Let(i) => match lets.get(*i) {
+                    Some(v) => s.push_str(&self.masked_value(r, *i, v).display()),
+                    None => s.push('—'),
+                },
                 Piece::Earned => s.push_str(&fmt_num(round2(r.earned))),
                 Piece::Possible => s.push_str(&fmt_num(r.possible)),
-                Piece::Measure => s.push_str(&r.measure.map_or("—".to_owned(), fmt_num)),
+                Piece::Measure => match r.measure {
+                    Some(m) => s.push_str(&fmt_num(m)),
+                    None => s.push('—'),
+                },
                 Piece::Failed => s.push_str(&r.failed.to_string()),
             }
         }
