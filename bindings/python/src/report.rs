@@ -285,7 +285,7 @@ impl PyBatchReport {
     fn entry<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
         match self.batch.entries.get(i) {
             Some(chidu::Entry::Report(r)) => {
-                let report = PyReport::new(Arc::new((**r).clone()), self.standard.clone());
+                let report = PyReport::new(Arc::clone(r), self.standard.clone());
                 Ok(Bound::new(py, report)?.into_any())
             }
             Some(chidu::Entry::Invalid { origin, error }) => {

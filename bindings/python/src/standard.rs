@@ -206,7 +206,7 @@ impl PyStandard {
             .par_iter()
             .map(|input| match input {
                 Input::Parsed(record) => {
-                    chidu::Entry::Report(Box::new(self.engine.evaluate_record(record, options)))
+                    chidu::Entry::Report(Arc::new(self.engine.evaluate_record(record, options)))
                 }
                 Input::Raw(raw) => self.engine.evaluate_raw(raw, options),
                 Input::Invalid(origin, error) => chidu::Entry::Invalid {

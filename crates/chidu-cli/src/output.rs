@@ -29,25 +29,6 @@ pub(crate) fn diagnostic_json(d: &chidu::Diagnostic) -> serde_json::Value {
 
 type Reader = Box<dyn Fn(&str, &str) -> Result<String, String>>;
 
-fn parent(p: &str) -> String {
-    p.rsplit_once('/')
-        .map_or(String::new(), |(d, _)| d.to_owned())
-}
-
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
 /// The pack's test files and a reader for `record_file` paths relative to them.
 pub(crate) fn test_files(spec: &str, std: &chidu::Standard) -> (Vec<(String, String)>, Reader) {
     let dir = Path::new(spec);
@@ -85,10 +66,7 @@ pub(crate) fn test_files(spec: &str, std: &chidu::Standard) -> (Vec<(String, Str
         .filter_map(|p| chidu::builtin_file(p).map(|t| (p.to_owned(), t.to_owned())))
         .collect();
     let reader: Reader = Box::new(|file: &str, rel: &str| {
-        let path = normalize(&format!("{}/{rel}", parent(file)));
-        chidu::builtin_file(&path)
-            .map(str::to_owned)
-            .ok_or_else(|| format!("no built-in file `{path}`"))
+        chidu::builtin_file_relative(file, rel).map(str::to_owned)
     });
     (files, reader)
 }

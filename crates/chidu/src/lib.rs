@@ -32,7 +32,7 @@ mod yaml;
 
 pub use diag::{Code, Diagnostic, LoadError, SourceFile, Span};
 pub use pack::read::Text;
-pub use pack::source::{builtin_file, builtin_files_under};
+pub use pack::source::{builtin_file, builtin_file_relative, builtin_files_under};
 pub use record::input::{
     InputError, RawData, RawRecord, read_file, read_json, read_jsonl, read_path, read_yaml,
 };

@@ -12,7 +12,8 @@ use crate::diag::{Code, Diagnostic, Diags, LoadError};
 use crate::model::Model;
 use crate::pack::read::FileTable;
 use crate::pack::read::Text;
-use crate::pack::resolve::{Resolver, normalize_dir};
+use crate::pack::resolve::Resolver;
+use crate::pack::source::normalize;
 use crate::pack::source::{Files, builtin_ids};
 use crate::record::input::{RawData, RawRecord};
 use crate::record::{Record, RecordError};
@@ -92,7 +93,7 @@ impl Standard {
     /// Loads a pack directory.
     pub fn load(dir: impl AsRef<Path>) -> Result<Standard, LoadError> {
         let dir = dir.as_ref().to_string_lossy().replace('\\', "/");
-        let dir = normalize_dir(&dir);
+        let dir = normalize(&dir);
         Self::resolve(&Files::Dir, &dir, &dir)
     }
 
@@ -122,7 +123,7 @@ impl Standard {
             .into_iter()
             .map(|(k, v)| (crate::pack::source::normalize(&k.into()), v.into()))
             .collect();
-        let root = normalize_dir(root);
+        let root = normalize(root);
         Self::resolve(&Files::Memory(map), &root, &root)
     }
 
@@ -397,7 +398,7 @@ impl Engine {
             RawData::Unreadable(e) => Err(RecordError::whole(e.clone())),
         };
         match parsed {
-            Ok(r) => Entry::Report(Box::new(self.evaluate_record(&r, options))),
+            Ok(r) => Entry::Report(Arc::new(self.evaluate_record(&r, options))),
             Err(error) => Entry::Invalid {
                 origin: raw.origin.clone(),
                 error,
@@ -424,7 +425,7 @@ impl Engine {
         lines
             .par_iter()
             .map(|&(i, line)| match self.parse_json(line.as_bytes()) {
-                Ok(r) => Entry::Report(Box::new(self.evaluate_record(&r, options))),
+                Ok(r) => Entry::Report(Arc::new(self.evaluate_record(&r, options))),
                 Err(error) => Entry::Invalid {
                     origin: format!("{origin}:{}", i + 1),
                     error,
@@ -520,7 +521,7 @@ pub struct IndicatorInfo {
 #[derive(Debug, Clone)]
 pub enum Entry {
     /// Evaluated.
-    Report(Box<Report>),
+    Report(Arc<Report>),
     /// Could not be evaluated (it breaks the record schema).
     Invalid {
         /// Where the record came from.

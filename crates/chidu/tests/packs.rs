@@ -7,24 +7,6 @@
 )]
 //! not-met case.
 
-fn parent(p: &str) -> &str {
-    p.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
 #[test]
 fn builtin_packs_pass_their_tests_with_full_coverage() {
     let ids = chidu::builtins();
@@ -37,12 +19,8 @@ fn builtin_packs_pass_their_tests_with_full_coverage() {
             .map(|p| (p.to_owned(), chidu::builtin_file(p).unwrap().to_owned()))
             .collect();
         assert!(!files.is_empty(), "{id} has no tests");
-        let read = |file: &str, rel: &str| {
-            let path = normalize(&format!("{}/{rel}", parent(file)));
-            chidu::builtin_file(&path)
-                .map(str::to_owned)
-                .ok_or_else(|| format!("no file {path}"))
-        };
+        let read =
+            |file: &str, rel: &str| chidu::builtin_file_relative(file, rel).map(str::to_owned);
         let run = chidu::testing::run_tests(&std, &files, &read);
         let failures: Vec<String> = run
             .cases

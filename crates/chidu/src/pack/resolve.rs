@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::read::{FileTable, Reader};
-use super::source::{Files, join, normalize};
+use super::source::{Files, join};
 use crate::diag::{Code, Diagnostic, Diags, SourceFile, Span, did_you_mean};
 use crate::yaml::{self, Key, Node, NodeKind};
 
@@ -523,8 +523,4 @@ fn all_ids(sections: &[Node]) -> Vec<String> {
         }
     }
     ids
-}
-
-pub(crate) fn normalize_dir(dir: &str) -> String {
-    normalize(dir)
 }

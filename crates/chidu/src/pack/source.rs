@@ -101,6 +101,14 @@ pub fn builtin_file(path: &str) -> Option<&'static str> {
         .map(|(_, t)| *t)
 }
 
+/// The built-in file at `rel`, relative to the built-in file `from` (a rule test's
+/// `record_file: ../examples/strong.yaml`), with `.` and `..` resolved.
+pub fn builtin_file_relative(from: &str, rel: &str) -> Result<&'static str, String> {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let path = join(dir, rel);
+    builtin_file(&path).ok_or_else(|| format!("no built-in file `{path}`"))
+}
+
 /// Paths of every built-in file under `prefix`.
 pub fn builtin_files_under(prefix: &str) -> Vec<&'static str> {
     BUILTIN_FILES
