@@ -6,29 +6,10 @@
     reason = "tests"
 )]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn chidu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chidu"))
-        .args(args)
-        .env_remove("CHIDU_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("chidu-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::*;
+use std::process::Command;
 
 #[test]
 fn check_builtin_examples_prints_grades() {

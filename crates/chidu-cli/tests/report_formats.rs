@@ -6,26 +6,9 @@
     reason = "tests"
 )]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn chidu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chidu"))
-        .args(args)
-        .env_remove("CHIDU_LANG")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("chidu-fmt-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::*;
 
 fn check(format: &str) -> String {
     let o = chidu(&["check", "demo", "--as-of", "2026-06-30", "--format", format]);

@@ -6,22 +6,9 @@
     reason = "tests"
 )]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn chidu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chidu"))
-        .args(args)
-        .env_remove("CHIDU_LANG")
-        .output()
-        .unwrap()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("chidu-cli-xlsx-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::*;
 
 #[test]
 fn template_xlsx_and_csv_are_written_and_read_back() {
