@@ -10,7 +10,9 @@ pub(crate) enum Value {
     Bool(bool),
     Int(i64),
     Num(f64),
-    Str(Box<str>),
+    /// Short strings (up to 24 bytes: types, codes, names) are stored inline, so reading a
+    /// record allocates nothing for them.
+    Str(compact_str::CompactString),
     Date(i32),
     Enum(u32),
     Obj(Box<[Value]>),
@@ -38,7 +40,7 @@ impl Value {
             Value::Bool(b) => V::Bool(*b),
             Value::Int(i) => V::Num(*i as f64),
             Value::Num(n) => V::Num(*n),
-            Value::Str(s) => V::Str(s),
+            Value::Str(s) => V::Str(s.as_str()),
             Value::Date(d) => V::Date(*d),
             Value::Enum(e) => V::Enum(*e),
             Value::Obj(o) => V::Obj(o),
@@ -137,5 +139,14 @@ mod tests {
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("2024-1-01"), None);
         assert_eq!(parse_date("２０２４-01-01"), None);
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// Records are slot arrays of `Value`: keep it three words with strings inline.
+    #[test]
+    fn value_is_three_words() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 24);
     }
 }

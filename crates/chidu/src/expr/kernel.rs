@@ -119,7 +119,7 @@ impl Const {
             Value::Int(i) => Fast::Num(*i as f64),
             Value::Date(d) => Fast::Date(*d),
             Value::Enum(e) => Fast::Enum(*e),
-            Value::Str(s) => Fast::Str(s.clone()),
+            Value::Str(s) => Fast::Str(s.as_str().into()),
             _ => Fast::Other,
         };
         Const {
@@ -141,7 +141,7 @@ impl Const {
                 return Some((x == c) == (op == CmpOp::Eq));
             }
             (Fast::Str(c), Value::Str(x)) if equality => {
-                return Some((x == c) == (op == CmpOp::Eq));
+                return Some((x.as_str() == &**c) == (op == CmpOp::Eq));
             }
             _ => {
                 return match super::eval::compare(op, v.view(), self.value.view()) {
@@ -174,7 +174,7 @@ impl Set {
         if let Some(strs) = values
             .iter()
             .map(|v| match v {
-                Value::Str(s) => Some(s.clone()),
+                Value::Str(s) => Some(Box::<str>::from(s.as_str())),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()
@@ -196,7 +196,10 @@ impl Set {
         match (self, v) {
             (_, Value::Missing) => None,
             (Set::Mask(m), Value::Enum(i)) => Some(*i < 64 && m & (1 << i) != 0),
-            (Set::Strs(ss), Value::Str(x)) => Some(ss.iter().any(|s| **s == **x)),
+            (Set::Strs(ss), Value::Str(x)) => {
+                let x = x.as_str();
+                Some(ss.iter().any(|s| **s == *x))
+            }
             (Set::Mask(_), _) => Some(false),
             (Set::Strs(ss), x) => Some(ss.iter().any(|s| equal(x.view(), V::Str(s)) == Some(true))),
             (Set::Values(vs), x) => {

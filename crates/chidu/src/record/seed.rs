@@ -131,10 +131,18 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
         }
         // Presence is tracked only for required fields (usually just the record id).
         let mut present = vec![false; schema.required.len()];
-        while let Some(key) = map.next_key_seed(KeyLookup { obj: schema })? {
+        // Records usually list fields in schema order: try the slot after the last one first.
+        let mut next_slot = 0u32;
+        while let Some(key) = map.next_key_seed(KeyLookup {
+            obj: schema,
+            hint: next_slot,
+        })? {
             let (slot, field) = match key {
                 Key::Known(slot) => match schema.fields.get(slot as usize) {
-                    Some(f) => (slot, f),
+                    Some(f) => {
+                        next_slot = slot + 1;
+                        (slot, f)
+                    }
                     None => continue,
                 },
                 Key::Unknown(name) => {
@@ -390,6 +398,8 @@ enum Key {
 
 struct KeyLookup<'s> {
     obj: &'s crate::schema::ObjSchema,
+    /// The slot to try before searching.
+    hint: u32,
 }
 
 impl<'de> DeserializeSeed<'de> for KeyLookup<'_> {
@@ -405,6 +415,14 @@ impl<'de> Visitor<'de> for KeyLookup<'_> {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        if self
+            .obj
+            .fields
+            .get(self.hint as usize)
+            .is_some_and(|f| f.name == v)
+        {
+            return Ok(Key::Known(self.hint));
+        }
         Ok(match self.obj.slot_of(v) {
             Some(slot) => Key::Known(slot),
             None => Key::Unknown(v.to_owned()),
