@@ -335,6 +335,12 @@ def main():
         engines += peers_extra.ENGINES
     except ImportError as e:
         print(f"# no extra peers: {e}", flush=True)
+    try:
+        import peers_more  # noqa: F401  (optional: pandas, jsonschema-rs, zen, regorus)
+
+        engines += peers_more.ENGINES
+    except ImportError as e:
+        print(f"# no more peers: {e}", flush=True)
     skip = set(filter(None, a.skip.split(",")))
     for key, cls in engines:
         if key in skip:
