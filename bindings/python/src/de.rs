@@ -94,6 +94,24 @@ impl<'de> Deserializer<'de> for PyDe<'_, '_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         let v = self.value;
+        // Exact built-in types first: an exact check is one pointer comparison, while the
+        // subclass-aware checks below are function calls under the stable ABI.
+        if let Ok(s) = v.cast_exact::<PyString>() {
+            return visitor.visit_str(s.to_str()?);
+        }
+        if let Ok(i) = v.cast_exact::<PyInt>() {
+            if let Ok(n) = i.extract::<i64>() {
+                return visitor.visit_i64(n);
+            }
+        } else if let Ok(b) = v.cast_exact::<PyBool>() {
+            return visitor.visit_bool(b.is_true());
+        } else if let Ok(d) = v.cast_exact::<PyDict>() {
+            return visitor.visit_map(DictAccess {
+                iter: d.iter(),
+                value: None,
+                types: self.types,
+            });
+        }
         if let Ok(s) = v.cast::<PyString>() {
             return visitor.visit_str(s.to_str()?);
         }
@@ -172,12 +190,15 @@ impl<'de> MapAccess<'de> for DictAccess<'_, '_> {
             return Ok(None);
         };
         self.value = Some(value);
-        let key = key.cast::<PyString>().map_err(|_| {
-            DeError(format!(
-                "keys must be strings, found a key of type {}",
-                convert::type_name(&key)
-            ))
-        })?;
+        let key = key
+            .cast_exact::<PyString>()
+            .or_else(|_| key.cast::<PyString>())
+            .map_err(|_| {
+                DeError(format!(
+                    "keys must be strings, found a key of type {}",
+                    convert::type_name(&key)
+                ))
+            })?;
         let text: &str = key.to_str()?;
         seed.deserialize(text.into_deserializer()).map(Some)
     }
