@@ -77,7 +77,7 @@ pub(crate) fn from_json_slice(model: &Model, bytes: &[u8]) -> Result<Record, Rec
             }
             r
         }
-        Err(e) => return Err(ctx.into_error(e.to_string(), bytes_id(model, bytes))),
+        Err(e) => return Err(ctx.into_error(e.to_string(), || bytes_id(model, bytes))),
     };
     finish(model, root, ctx)
 }
@@ -88,10 +88,11 @@ pub(crate) fn from_json_value(
     value: &serde_json::Value,
 ) -> Result<Record, RecordError> {
     let mut ctx = seed::Ctx::new(model);
-    let id = value.get(&model.schema.id_field).and_then(id_text);
     match seed::read_root(&mut ctx, value) {
         Ok(root) => finish(model, root, ctx),
-        Err(e) => Err(ctx.into_error(e.to_string(), id)),
+        Err(e) => Err(ctx.into_error(e.to_string(), || {
+            value.get(&model.schema.id_field).and_then(id_text)
+        })),
     }
 }
 
@@ -146,321 +147,17 @@ fn bytes_id(model: &Model, bytes: &[u8]) -> Option<String> {
 /// Reads a record from any self-describing serde deserializer (a Python object through
 /// pythonize, a YAML document…) with the same schema-driven seed as JSON text.
 ///
-/// On failure the record id is the one read before the failure: the root's `id_field` is
-/// watched as the mapping is read, so the id is known when it comes before the bad value
-/// (as it usually does), and `None` otherwise.
+/// On failure the record id is the one read before the failure: the seed notes the root's
+/// `id_field` as it reads it, so the id is known when it comes before the bad value (as it
+/// usually does), and `None` otherwise.
 pub(crate) fn from_deserializer<'de, D: serde::Deserializer<'de>>(
     model: &Model,
     de: D,
 ) -> Result<Record, RecordError> {
     let mut ctx = seed::Ctx::new(model);
-    let mut id = None;
-    let watched = id_tap::Root {
-        de,
-        field: &model.schema.id_field,
-        id: &mut id,
-    };
-    match seed::read_root(&mut ctx, watched) {
+    match seed::read_root(&mut ctx, de) {
         Ok(root) => finish(model, root, ctx),
-        Err(e) => Err(ctx.into_error(e.to_string(), id)),
-    }
-}
-
-/// A pass-through deserializer that notes the text of the root mapping's id field on the way:
-/// the deserializer is consumed by reading, so the id of a record that fails is caught here.
-mod id_tap {
-    use std::fmt;
-
-    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-
-    /// The root of the record.
-    pub(super) struct Root<'a, D> {
-        pub(super) de: D,
-        pub(super) field: &'a str,
-        pub(super) id: &'a mut Option<String>,
-    }
-
-    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Root<'_, D> {
-        type Error = D::Error;
-        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.de.deserialize_any(RootVisitor {
-                inner: visitor,
-                field: self.field,
-                id: self.id,
-            })
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-            identifier ignored_any
-        }
-    }
-
-    /// Forwards everything to the record's visitor; a mapping is wrapped to watch its keys.
-    struct RootVisitor<'a, V> {
-        inner: V,
-        field: &'a str,
-        id: &'a mut Option<String>,
-    }
-
-    impl<'de, V: Visitor<'de>> Visitor<'de> for RootVisitor<'_, V> {
-        type Value = V::Value;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            self.inner.expecting(f)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-            self.inner.visit_map(Watch {
-                map,
-                field: self.field,
-                id: self.id,
-                next_is_id: false,
-            })
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-            self.inner.visit_seq(seq)
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
-            self.inner.visit_bool(v)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
-            self.inner.visit_i64(v)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
-            self.inner.visit_u64(v)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-            self.inner.visit_f64(v)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-            self.inner.visit_str(v)
-        }
-        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
-            self.inner.visit_bytes(v)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_unit()
-        }
-        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_none()
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-            self.inner.visit_some(d)
-        }
-    }
-
-    /// The root mapping: keys are checked against the id field, whose value is noted.
-    struct Watch<'a, A> {
-        map: A,
-        field: &'a str,
-        id: &'a mut Option<String>,
-        next_is_id: bool,
-    }
-
-    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, A> {
-        type Error = A::Error;
-        fn next_key_seed<K: DeserializeSeed<'de>>(
-            &mut self,
-            seed: K,
-        ) -> Result<Option<K::Value>, A::Error> {
-            self.next_is_id = false;
-            self.map.next_key_seed(Key {
-                seed,
-                field: self.field,
-                hit: &mut self.next_is_id,
-            })
-        }
-        fn next_value_seed<S: DeserializeSeed<'de>>(
-            &mut self,
-            seed: S,
-        ) -> Result<S::Value, A::Error> {
-            if self.next_is_id {
-                self.map.next_value_seed(Noted { seed, id: self.id })
-            } else {
-                self.map.next_value_seed(seed)
-            }
-        }
-        fn size_hint(&self) -> Option<usize> {
-            self.map.size_hint()
-        }
-    }
-
-    /// A key of the root mapping: sets `hit` when it is the id field.
-    struct Key<'a, K> {
-        seed: K,
-        field: &'a str,
-        hit: &'a mut bool,
-    }
-
-    impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Key<'_, K> {
-        type Value = K::Value;
-        fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<K::Value, D::Error> {
-            self.seed.deserialize(KeyDe {
-                de,
-                field: self.field,
-                hit: self.hit,
-            })
-        }
-    }
-
-    struct KeyDe<'a, D> {
-        de: D,
-        field: &'a str,
-        hit: &'a mut bool,
-    }
-
-    impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDe<'_, D> {
-        type Error = D::Error;
-        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.de.deserialize_any(KeyVisitor {
-                inner: visitor,
-                field: self.field,
-                hit: self.hit,
-            })
-        }
-        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.de.deserialize_str(KeyVisitor {
-                inner: visitor,
-                field: self.field,
-                hit: self.hit,
-            })
-        }
-        fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.deserialize_str(visitor)
-        }
-        fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.deserialize_str(visitor)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-            ignored_any
-        }
-    }
-
-    struct KeyVisitor<'a, V> {
-        inner: V,
-        field: &'a str,
-        hit: &'a mut bool,
-    }
-
-    impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
-        type Value = V::Value;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            self.inner.expecting(f)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-            *self.hit = v == self.field;
-            self.inner.visit_str(v)
-        }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-            *self.hit = v == self.field;
-            self.inner.visit_borrowed_str(v)
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-            *self.hit = v == self.field;
-            self.inner.visit_string(v)
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
-            self.inner.visit_bool(v)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
-            self.inner.visit_i64(v)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
-            self.inner.visit_u64(v)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-            self.inner.visit_f64(v)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_unit()
-        }
-    }
-
-    /// The id field's value: its text (a string or an integer) is noted, then passed on.
-    struct Noted<'a, S> {
-        seed: S,
-        id: &'a mut Option<String>,
-    }
-
-    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Noted<'_, S> {
-        type Value = S::Value;
-        fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
-            self.seed.deserialize(NotedDe { de, id: self.id })
-        }
-    }
-
-    struct NotedDe<'a, D> {
-        de: D,
-        id: &'a mut Option<String>,
-    }
-
-    impl<'de, D: Deserializer<'de>> Deserializer<'de> for NotedDe<'_, D> {
-        type Error = D::Error;
-        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.de.deserialize_any(NotedVisitor {
-                inner: visitor,
-                id: self.id,
-            })
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-            identifier ignored_any
-        }
-    }
-
-    struct NotedVisitor<'a, V> {
-        inner: V,
-        id: &'a mut Option<String>,
-    }
-
-    impl<'de, V: Visitor<'de>> Visitor<'de> for NotedVisitor<'_, V> {
-        type Value = V::Value;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            self.inner.expecting(f)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-            *self.id = Some(v.to_owned());
-            self.inner.visit_str(v)
-        }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-            *self.id = Some(v.to_owned());
-            self.inner.visit_borrowed_str(v)
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-            *self.id = Some(v.clone());
-            self.inner.visit_string(v)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
-            *self.id = Some(v.to_string());
-            self.inner.visit_i64(v)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
-            *self.id = Some(v.to_string());
-            self.inner.visit_u64(v)
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
-            self.inner.visit_bool(v)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-            self.inner.visit_f64(v)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_unit()
-        }
-        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_none()
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-            self.inner.visit_some(d)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-            self.inner.visit_seq(seq)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-            self.inner.visit_map(map)
-        }
+        Err(e) => Err(ctx.into_error(e.to_string(), || None)),
     }
 }
 

@@ -29,6 +29,10 @@ pub(crate) struct Ctx<'m> {
     path: Vec<Seg<'m>>,
     pub(crate) warnings: Vec<crate::report::RecordWarning>,
     failure: Option<(String, String)>,
+    /// The root id field's slot, and the text of its value once read (string or integer, noted
+    /// before it is type-checked), so an error names the record when the id came first.
+    id_slot: Option<u32>,
+    id: Option<String>,
 }
 
 impl<'m> Ctx<'m> {
@@ -38,6 +42,12 @@ impl<'m> Ctx<'m> {
             path: Vec::new(),
             warnings: Vec::new(),
             failure: None,
+            id_slot: model
+                .schema
+                .root()
+                .field(&model.schema.id_field)
+                .map(|(slot, _)| slot),
+            id: None,
         }
     }
 
@@ -64,7 +74,14 @@ impl<'m> Ctx<'m> {
         E::custom(message)
     }
 
-    pub(crate) fn into_error(self, fallback: String, record: Option<String>) -> RecordError {
+    /// The error for a record that failed to read; `record` is asked for its id only when the
+    /// id was not read before the failure.
+    pub(crate) fn into_error(
+        mut self,
+        fallback: String,
+        record: impl FnOnce() -> Option<String>,
+    ) -> RecordError {
+        let record = self.id.take().or_else(record);
         match self.failure {
             Some((path, message)) => RecordError {
                 record,
@@ -168,10 +185,12 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                     .copied()
                     .unwrap_or(true);
             self.ctx.path.push(Seg::Field(&field.name));
+            let note_id = self.obj == ROOT && self.ctx.id_slot == Some(slot);
             let v = map.next_value_seed(FieldSeed {
                 ctx: self.ctx,
                 ty: &field.ty,
                 keep,
+                note_id,
             })?;
             self.ctx.path.pop();
             if !present.is_empty()
@@ -235,6 +254,8 @@ struct FieldSeed<'c, 'm, 't> {
     ctx: &'c mut Ctx<'m>,
     ty: &'t FieldTy,
     keep: bool,
+    /// This is the root id field: note its text.
+    note_id: bool,
 }
 
 impl<'de, 'm> DeserializeSeed<'de> for FieldSeed<'_, 'm, '_> {
@@ -309,15 +330,24 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
         }
     }
     fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        if self.note_id {
+            self.ctx.id = Some(i.to_string());
+        }
         self.number(i as f64, Some(i))
     }
     fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        if self.note_id {
+            self.ctx.id = Some(u.to_string());
+        }
         self.number(u as f64, i64::try_from(u).ok())
     }
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
         self.number(f, None)
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        if self.note_id {
+            self.ctx.id = Some(s.to_owned());
+        }
         match self.ty {
             FieldTy::String => Ok(if self.keep {
                 Value::Str(s.into())
@@ -367,6 +397,7 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
                 ctx: self.ctx,
                 ty: item,
                 keep: self.keep,
+                note_id: false,
             })?;
             self.ctx.path.pop();
             match next {
