@@ -441,142 +441,136 @@ impl BatchDiff {
     }
 }
 
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+const HTML_TEMPLATE: &str = include_str!("diff_batch.html.j2");
+
+/// A change as the HTML page shows it: the signed number and its colour class.
+#[derive(Serialize)]
+struct DeltaCell {
+    text: String,
+    class: &'static str,
 }
 
 fn cell(v: Option<f64>) -> String {
     v.map_or("—".to_owned(), crate::report::fmt_num)
 }
 
-fn delta_cell(v: Option<f64>) -> String {
-    match v {
-        Some(d) if d > 0.0 => format!("<td class=up>+{}</td>", crate::report::fmt_num(d)),
-        Some(d) if d < 0.0 => format!("<td class=down>{}</td>", crate::report::fmt_num(d)),
-        Some(_) => "<td>0</td>".to_owned(),
-        None => "<td>—</td>".to_owned(),
-    }
+fn delta_cell(v: Option<f64>) -> DeltaCell {
+    let (text, class) = match v {
+        Some(d) if d > 0.0 => (format!("+{}", crate::report::fmt_num(d)), "up"),
+        Some(d) if d < 0.0 => (crate::report::fmt_num(d), "down"),
+        Some(_) => ("0".to_owned(), ""),
+        None => ("—".to_owned(), ""),
+    };
+    DeltaCell { text, class }
+}
+
+#[derive(Serialize)]
+struct FleetRow {
+    label: String,
+    old: String,
+    new: String,
+    delta: DeltaCell,
+}
+
+#[derive(Serialize)]
+struct StationRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    old: String,
+    new: String,
+    delta: DeltaCell,
+    old_grade: String,
+    new_grade: String,
+    newly_met: String,
+    lost: String,
+}
+
+#[derive(Serialize)]
+struct HtmlView<'a> {
+    html_lang: &'static str,
+    l: IndexMap<&'static str, &'static str>,
+    old_standard: &'a str,
+    old_as_of: &'a str,
+    new_standard: &'a str,
+    new_as_of: &'a str,
+    fleet: Vec<FleetRow>,
+    stations: Vec<StationRow<'a>>,
+    added: String,
+    removed: String,
 }
 
 impl BatchDiff {
     /// A self-contained HTML page (no network): fleet change, then one row per station with
     /// score and grade change and the indicators gained or lost. All text is escaped.
     pub fn to_html(&self, lang: Lang) -> String {
-        use std::fmt::Write as _;
         let zh = lang == Lang::Zh;
         let t = |a: &'static str, b: &'static str| if zh { a } else { b };
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.up{{color:#1a7f37}}.down{{color:#cf222e}}</style></head><body>",
-            if zh { "zh" } else { "en" },
-            t("评估对比", "Evaluation comparison")
-        );
-        let _ = write!(
-            s,
-            "<h1>{}</h1><p>{} ({}) → {} ({})</p>",
-            t("评估对比", "Evaluation comparison"),
-            html_escape(&self.old_standard),
-            html_escape(&self.old_as_of),
-            html_escape(&self.new_standard),
-            html_escape(&self.new_as_of)
-        );
-        let _ = write!(
-            s,
-            "<h2>{}</h2><table><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr>",
-            t("总体", "Fleet"),
-            t("前", "Old"),
-            t("后", "New"),
-            t("变化", "Change")
-        );
-        let rows = [
+        let l = [
+            ("title", t("评估对比", "Evaluation comparison")),
+            ("fleet", t("总体", "Fleet")),
+            ("old", t("前", "Old")),
+            ("new", t("后", "New")),
+            ("change", t("变化", "Change")),
+            ("stations", t("各站点", "Stations")),
+            ("id", t("编号", "Id")),
+            ("name", t("名称", "Name")),
+            ("score", t("得分", "Score")),
+            ("grade", t("等级", "Grade")),
+            ("newly_met", t("新达标", "Newly met")),
+            ("lost", t("新失分", "Lost")),
+            ("added", t("新增站点", "Added")),
+            ("removed", t("移除站点", "Removed")),
+        ];
+        let figure = |label: String, f: &FigureChange| FleetRow {
+            label,
+            old: cell(f.old),
+            new: cell(f.new),
+            delta: delta_cell(f.delta),
+        };
+        let fixed = [
             (t("记录数", "Records"), &self.fleet.records),
             (t("平均分", "Mean score"), &self.fleet.mean_score),
             (t("中位数", "Median score"), &self.fleet.median_score),
             (t("否决", "Vetoed"), &self.fleet.vetoed),
         ];
-        for (label, f) in rows {
-            let _ = write!(
-                s,
-                "<tr><th>{label}</th><td>{}</td><td>{}</td>{}</tr>",
-                cell(f.old),
-                cell(f.new),
-                delta_cell(f.delta)
-            );
-        }
-        for (grade, f) in &self.fleet.grades {
-            let _ = write!(
-                s,
-                "<tr><th>{}</th><td>{}</td><td>{}</td>{}</tr>",
-                html_escape(&self.grade_name(grade, lang)),
-                cell(f.old),
-                cell(f.new),
-                delta_cell(f.delta)
-            );
-        }
-        s.push_str("</table>");
-        let _ = write!(
-            s,
-            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-            t("各站点", "Stations"),
-            t("编号", "Id"),
-            t("名称", "Name"),
-            t("得分", "Score"),
-            t("变化", "Change"),
-            t("等级", "Grade"),
-            t("新达标", "Newly met"),
-            t("新失分", "Lost")
-        );
-        for st in &self.stations {
-            let grade = format!(
-                "{} → {}",
-                html_escape(
-                    &st.old_grade
-                        .as_deref()
-                        .map_or_else(|| "—".to_owned(), |g| self.grade_name(g, lang))
-                ),
-                html_escape(
-                    &st.new_grade
-                        .as_deref()
-                        .map_or_else(|| "—".to_owned(), |g| self.grade_name(g, lang))
+        let grade =
+            |g: Option<&str>| g.map_or_else(|| "—".to_owned(), |g| self.grade_name(g, lang));
+        let view = HtmlView {
+            html_lang: if zh { "zh" } else { "en" },
+            l: l.into_iter().collect(),
+            old_standard: &self.old_standard,
+            old_as_of: &self.old_as_of,
+            new_standard: &self.new_standard,
+            new_as_of: &self.new_as_of,
+            fleet: fixed
+                .into_iter()
+                .map(|(label, f)| figure(label.to_owned(), f))
+                .chain(
+                    self.fleet
+                        .grades
+                        .iter()
+                        .map(|(g, f)| figure(self.grade_name(g, lang), f)),
                 )
-            );
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{} → {}</td>{}<td>{grade}</td><td>{}</td><td>{}</td></tr>",
-                html_escape(&st.id),
-                html_escape(st.name.as_deref().unwrap_or("")),
-                cell(st.old_score),
-                cell(st.new_score),
-                delta_cell(st.delta),
-                html_escape(&st.newly_met.join(", ")),
-                html_escape(&st.lost.join(", "))
-            );
-        }
-        s.push_str("</table>");
-        if !self.added.is_empty() || !self.removed.is_empty() {
-            let _ = write!(
-                s,
-                "<p>{}: {}</p><p>{}: {}</p>",
-                t("新增站点", "Added"),
-                html_escape(&self.added.join(", ")),
-                t("移除站点", "Removed"),
-                html_escape(&self.removed.join(", "))
-            );
-        }
-        s.push_str("</body></html>\n");
-        s
+                .collect(),
+            stations: self
+                .stations
+                .iter()
+                .map(|st| StationRow {
+                    id: &st.id,
+                    name: st.name.as_deref().unwrap_or(""),
+                    old: cell(st.old_score),
+                    new: cell(st.new_score),
+                    delta: delta_cell(st.delta),
+                    old_grade: grade(st.old_grade.as_deref()),
+                    new_grade: grade(st.new_grade.as_deref()),
+                    newly_met: st.newly_met.join(", "),
+                    lost: st.lost.join(", "),
+                })
+                .collect(),
+            added: self.added.join(", "),
+            removed: self.removed.join(", "),
+        };
+        super::page::render("diff.html", HTML_TEMPLATE, &view, |_| {})
     }
 }
 

@@ -22,6 +22,8 @@ pub enum DocFormat {
     Html,
 }
 
+use super::page::esc;
+
 const HTML_TEMPLATE: &str = include_str!("doc.html.j2");
 
 fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -705,22 +707,6 @@ fn markdown(v: &DocView) -> String {
 
 // ---------------------------------------------------------------- HTML
 
-/// Escapes text for HTML element content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Scoring words for HTML: escaped, with backtick spans as `<code>`.
 fn words_html(s: &str) -> String {
     if s.matches('`').count() % 2 == 1 {
@@ -740,23 +726,11 @@ fn words_html(s: &str) -> String {
 }
 
 fn html(v: &DocView) -> String {
-    let mut env = minijinja::Environment::new();
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.add_filter("words", |s: String| {
-        minijinja::Value::from_safe_string(words_html(&s))
-    });
-    let rendered = env
-        .template_from_named_str("doc.html", HTML_TEMPLATE)
-        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(v))));
-    match rendered {
-        Ok(s) => s,
-        // The template is fixed and tested; this is a guard, not a path users should see.
-        Err(e) => format!(
-            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>chidu doc</title></head><body><p>{}</p></body></html>\n",
-            esc(&e.to_string())
-        ),
-    }
+    super::page::render("doc.html", HTML_TEMPLATE, v, |env| {
+        env.add_filter("words", |s: String| {
+            minijinja::Value::from_safe_string(words_html(&s))
+        });
+    })
 }
 
 #[cfg(test)]

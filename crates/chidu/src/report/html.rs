@@ -16,23 +16,9 @@ use crate::Lang;
 use crate::model::Model;
 use crate::standard::{Batch, Entry};
 
-const TEMPLATE: &str = include_str!("html.html.j2");
+use super::page::esc;
 
-/// Escapes text for HTML (and SVG) element content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+const TEMPLATE: &str = include_str!("html.html.j2");
 
 /// A label in the primary language with the other one beside it.
 #[derive(Serialize, Clone)]
@@ -625,22 +611,10 @@ pub fn batch_html(batch: &Batch, lang: Lang) -> String {
             .collect(),
         invalid,
     };
-    let mut env = minijinja::Environment::new();
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    // Only for the SVG charts built above, whose texts are all escaped.
-    env.add_filter("svg", |s: String| minijinja::Value::from_safe_string(s));
-    let rendered = env
-        .template_from_named_str("report.html", TEMPLATE)
-        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&view))));
-    match rendered {
-        Ok(s) => s,
-        // The template is fixed and tested; this is a guard, not a path users should see.
-        Err(e) => format!(
-            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>chidu</title></head><body><p>{}</p></body></html>\n",
-            esc(&e.to_string())
-        ),
-    }
+    super::page::render("report.html", TEMPLATE, &view, |env| {
+        // Only for the SVG charts built above, whose texts are all escaped.
+        env.add_filter("svg", |s: String| minijinja::Value::from_safe_string(s));
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod doc;
 pub(crate) mod html;
 mod json;
 mod json_write;
+mod page;
 pub mod render;
 pub(crate) mod summary;
 pub(crate) mod template;
