@@ -321,7 +321,10 @@ fn batch_diff_html_is_escaped_and_self_contained() {
     new["as_of"] = serde_json::json!("2026-06-30");
     let diff = chidu::diff_batches(&old, &new).unwrap();
     let html = diff.to_html(chidu::Lang::En);
-    assert!(html.contains("&lt;script&gt;x&lt;&#x2f;script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;x&lt;&#x2f;script&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("<script>"));
     assert!(html.contains("+10"));
     assert!(!html.contains("http"));
