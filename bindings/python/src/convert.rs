@@ -1,6 +1,6 @@
 //! Python values → JSON values (records the direct reader cannot take, waivers), and pandas
-//! DataFrames → records. Record dicts are read by the engine through `de::PyDe`, which hands
-//! the rarer types to this converter.
+//! DataFrames → records. Record dicts are copied onto a `tape::Tape`, which hands the rarer
+//! types to this converter.
 //!
 //! `None` and NaN are missing (JSON null; a DataFrame cell that is missing leaves the field
 //! absent), `datetime.date`/`datetime.datetime` become ISO dates, numpy scalars their Python

@@ -4,10 +4,10 @@
 //! delegates, and shows the results to Python. No scoring logic lives here.
 
 mod convert;
-mod de;
 mod errors;
 mod report;
 mod standard;
+mod tape;
 
 use std::path::PathBuf;
 

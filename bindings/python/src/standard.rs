@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rayon::prelude::*;
 
 use crate::convert::{self, Converted, Types};
 use crate::errors;
 use crate::report::{PyBatchReport, PyReport};
+use crate::tape::Tape;
 
 /// Records are converted (under the GIL) and evaluated (without it) in chunks, so conversion of
 /// one chunk overlaps evaluation of the previous one. Chunks start small (evaluation starts
@@ -48,8 +49,9 @@ pub(crate) fn lang(name: &str) -> PyResult<chidu::Lang> {
 
 /// One input of a batch, after conversion.
 enum Input {
-    /// A dict already read into the engine's typed layout.
-    Parsed(chidu::Record),
+    /// A dict copied out of Python (its position in the input, and the copy), to be read into
+    /// the engine's typed layout by an evaluation thread.
+    Tape(usize, Tape),
     /// Ready for the engine to read (JSON text, or a value from the converter).
     Raw(chidu::RawRecord),
     /// Already known to be invalid (a value that breaks the schema or that Python could not
@@ -138,31 +140,30 @@ impl PyStandard {
         }
     }
 
-    /// Reads a dict straight into the engine's typed layout: the record seed walks the Python
-    /// objects (`de::PyDe`), with no JSON text or value tree in between. `None` when `item` is
-    /// not a dict (the value converter then takes it, and says why it is not a record).
+    /// Reads a dict into the engine's typed layout: copied onto a tape (`tape::Tape`) under the
+    /// GIL, then read by the record seed, with no JSON text or value tree in between. `None`
+    /// when `item` is not a dict (the value converter then takes it, and says why it is not a
+    /// record).
     fn read_dict(
         &self,
         types: &Types<'_>,
         item: &Bound<'_, PyAny>,
     ) -> Option<Result<chidu::Record, chidu::RecordError>> {
-        let dict = item.cast::<PyDict>().ok()?;
-        let read = self
-            .engine
-            .record_from_deserializer(crate::de::PyDe::new(item, types));
-        Some(read.map_err(|mut e| {
-            // The reader names the record when its id came before the bad value; else look.
-            if e.record.is_none()
-                && let Ok(Some(id)) = dict.get_item(self.standard.id_field())
-            {
-                if let Ok(s) = id.cast::<PyString>() {
-                    e.record = s.to_str().ok().map(str::to_owned);
-                } else if let Ok(i) = id.cast::<PyInt>() {
-                    e.record = Some(i.to_string());
+        item.cast::<PyDict>().ok()?;
+        Some(self.read_tape(&Tape::write(types, item)))
+    }
+
+    /// Reads a record from its tape (no GIL needed).
+    fn read_tape(&self, tape: &Tape) -> Result<chidu::Record, chidu::RecordError> {
+        self.engine
+            .record_from_deserializer(&mut tape.reader())
+            .map_err(|mut e| {
+                // The reader names the record when its id came before the bad value; else look.
+                if e.record.is_none() {
+                    e.record = tape.root_text(self.standard.id_field());
                 }
-            }
-            e
-        }))
+                e
+            })
     }
 
     /// Converts one item of a records list.
@@ -191,11 +192,11 @@ impl PyStandard {
                 data: chidu::RawData::Json(b.as_bytes().to_vec()),
             });
         }
-        match self.read_dict(types, item) {
-            Some(Ok(record)) => Input::Parsed(record),
-            Some(Err(error)) => Input::Invalid(origin(), error),
-            None => self.input(origin(), convert::record_to_json(types, item)),
+        // A dict is only copied here, under the GIL; the evaluation threads read it.
+        if item.cast::<PyDict>().is_ok() {
+            return Input::Tape(index, Tape::write(types, item));
         }
+        self.input(origin(), convert::record_to_json(types, item))
     }
 
     /// Evaluates converted inputs in parallel, without the GIL. The inputs stay with the
@@ -205,9 +206,15 @@ impl PyStandard {
         inputs
             .par_iter()
             .map(|input| match input {
-                Input::Parsed(record) => {
-                    chidu::Entry::Report(Arc::new(self.engine.evaluate_record(record, options)))
-                }
+                Input::Tape(index, tape) => match self.read_tape(tape) {
+                    Ok(record) => chidu::Entry::Report(Arc::new(
+                        self.engine.evaluate_record(&record, options),
+                    )),
+                    Err(error) => chidu::Entry::Invalid {
+                        origin: format!("[{index}]"),
+                        error,
+                    },
+                },
                 Input::Raw(raw) => self.engine.evaluate_raw(raw, options),
                 Input::Invalid(origin, error) => chidu::Entry::Invalid {
                     origin: origin.clone(),

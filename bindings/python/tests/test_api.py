@@ -515,3 +515,16 @@ def test_dict_errors_name_the_record_and_the_place(mini: chidu.Standard) -> None
         with pytest.raises(chidu.RecordError) as raised:
             mini.evaluate(rec, as_of=AS_OF)
         assert (raised.value.record, raised.value.path) == (record, path)
+
+
+def test_cyclic_values_are_bounded(mini: chidu.Standard) -> None:
+    # A dict that contains itself: under a field the schema does not know it is only warned
+    # about; where the schema reads it, it is an error entry, never a hang or a crash.
+    loop: dict = {"id": "C1", "area_m2": 80}
+    loop["extra"] = loop
+    staff: list = []
+    staff.append({"employment": staff})
+    batch = mini.evaluate_many([loop, {"id": "C2", "staff": staff}], as_of=AS_OF)
+    assert batch.invalid == 1
+    assert [w["path"] for w in next(iter(batch)).warnings] == ["extra"]  # type: ignore[union-attr]
+    assert batch.errors[0]["record"] == "C2"
