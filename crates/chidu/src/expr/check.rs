@@ -72,6 +72,17 @@ pub(crate) struct Typed {
     pub(crate) pii: Option<bool>,
 }
 
+impl Typed {
+    /// What a sub-expression with an error types as: it stops further errors about it.
+    pub(crate) fn invalid() -> Typed {
+        Typed {
+            ir: Ir::Const(Value::Missing),
+            ty: Ty::Err,
+            pii: None,
+        }
+    }
+}
+
 /// What an expression may see.
 pub(crate) struct Checker<'s> {
     pub(crate) schema: &'s RecordSchema,
@@ -115,11 +126,7 @@ impl<'s> Checker<'s> {
             span: span.clone(),
             help: None,
         });
-        Typed {
-            ir: Ir::Const(Value::Missing),
-            ty: Ty::Err,
-            pii: None,
-        }
+        Typed::invalid()
     }
 
     fn error_help(
@@ -135,11 +142,7 @@ impl<'s> Checker<'s> {
             span: span.clone(),
             help,
         });
-        Typed {
-            ir: Ir::Const(Value::Missing),
-            ty: Ty::Err,
-            pii: None,
-        }
+        Typed::invalid()
     }
 
     /// Checks an expression that must be boolean (`check`, `when`, `where`).
@@ -378,11 +381,7 @@ impl<'s> Checker<'s> {
 
     fn path(&mut self, segs: &[(String, Range<usize>)]) -> Typed {
         let Some((first, first_span)) = segs.first() else {
-            return Typed {
-                ir: Ir::Const(Value::Missing),
-                ty: Ty::Err,
-                pii: None,
-            };
+            return Typed::invalid();
         };
         match first.as_str() {
             "params" => return self.param(segs, first_span),

@@ -58,11 +58,7 @@ impl Checker<'_> {
         }
         let unary_num = |me: &mut Self, f: Func| -> Typed {
             if !me.arity(name, args, span, 1, 1) {
-                return Typed {
-                    ir: Ir::Const(Value::Missing),
-                    ty: Ty::Err,
-                    pii: None,
-                };
+                return Typed::invalid();
             }
             let t = me.expr(&args[0]);
             if !t.ty.is_numeric() {
@@ -81,11 +77,7 @@ impl Checker<'_> {
         match name {
             "date" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 match &args[0].kind {
                     ExprKind::Str(s) => match parse_date(s) {
@@ -109,11 +101,7 @@ impl Checker<'_> {
             }
             "exists" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let t = self.expr(&args[0]);
                 Typed {
@@ -124,20 +112,12 @@ impl Checker<'_> {
             }
             "coalesce" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
                 let Some((ta, tb)) = self.unify_eq(ta, tb, &args[0], &args[1]) else {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 };
                 let ty = if ta.ty == Ty::Int && tb.ty == Ty::Int {
                     Ty::Int
@@ -155,11 +135,7 @@ impl Checker<'_> {
             }
             "len" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let t = self.expr(&args[0]);
                 let f = match t.ty {
@@ -180,11 +156,7 @@ impl Checker<'_> {
             }
             "days_since" | "year" => {
                 if !self.arity(name, args, span, 1, 1) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let t = self.expr(&args[0]);
                 if !matches!(t.ty, Ty::Date | Ty::Err) {
@@ -207,11 +179,7 @@ impl Checker<'_> {
             }
             "days_between" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
@@ -230,11 +198,7 @@ impl Checker<'_> {
             }
             "matches" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let t = self.expr(&args[0]);
                 if !matches!(t.ty, Ty::Str | Ty::Err) {
@@ -273,11 +237,7 @@ impl Checker<'_> {
             }
             "contains" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let ta = self.expr(&args[0]);
                 match ta.ty.clone() {
@@ -336,11 +296,7 @@ impl Checker<'_> {
             }
             "round" => {
                 if !self.arity(name, args, span, 1, 2) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let t = self.expr(&args[0]);
                 if !t.ty.is_numeric() {
@@ -371,11 +327,7 @@ impl Checker<'_> {
             "abs" => unary_num(self, Func::Abs),
             "least" | "greatest" => {
                 if !self.arity(name, args, span, 2, 2) {
-                    return Typed {
-                        ir: Ir::Const(Value::Missing),
-                        ty: Ty::Err,
-                        pii: None,
-                    };
+                    return Typed::invalid();
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
@@ -450,11 +402,7 @@ impl Checker<'_> {
         let needs_body = matches!(kind, AggKind::Any | AggKind::All | AggKind::Ratio);
         let min = if needs_body { 2 } else { 1 };
         if !self.arity(name, args, span, min, 2) {
-            return Typed {
-                ir: Ir::Const(Value::Missing),
-                ty: Ty::Err,
-                pii: None,
-            };
+            return Typed::invalid();
         }
         if self.items.len() >= MAX_AGG_DEPTH {
             return self.error(
