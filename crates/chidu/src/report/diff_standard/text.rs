@@ -56,40 +56,41 @@ impl StandardDiff {
         let head = |s: &mut String, zh: &'static str, en: &'static str, n: usize| {
             let _ = writeln!(s, "\n{} ({n}):", tr(lang, zh, en));
         };
-        if !self.sections_added.is_empty() {
-            head(
-                &mut s,
-                "新增部分",
-                "Sections added",
-                self.sections_added.len(),
-            );
-            for x in &self.sections_added {
-                let _ = writeln!(
-                    s,
-                    "  + {} {}  {}",
-                    x.id,
-                    x.title.get(lang),
-                    fmt_num(x.points)
-                );
+        // A heading with its count, then one line per item; nothing when there are none.
+        let block = |s: &mut String, zh: &'static str, en: &'static str, lines: Vec<String>| {
+            if !lines.is_empty() {
+                head(s, zh, en, lines.len());
+                for line in lines {
+                    let _ = writeln!(s, "{line}");
+                }
             }
-        }
-        if !self.sections_removed.is_empty() {
-            head(
-                &mut s,
-                "删除部分",
-                "Sections removed",
-                self.sections_removed.len(),
-            );
-            for x in &self.sections_removed {
-                let _ = writeln!(
-                    s,
-                    "  - {} {}  {}",
-                    x.id,
-                    x.title.get(lang),
-                    fmt_num(x.points)
-                );
-            }
-        }
+        };
+        let section_line = |sign: char, x: &super::SectionEntry| {
+            format!(
+                "  {sign} {} {}  {}",
+                x.id,
+                x.title.get(lang),
+                fmt_num(x.points)
+            )
+        };
+        block(
+            &mut s,
+            "新增部分",
+            "Sections added",
+            self.sections_added
+                .iter()
+                .map(|x| section_line('+', x))
+                .collect(),
+        );
+        block(
+            &mut s,
+            "删除部分",
+            "Sections removed",
+            self.sections_removed
+                .iter()
+                .map(|x| section_line('-', x))
+                .collect(),
+        );
         if !self.sections_changed.is_empty() {
             head(
                 &mut s,
@@ -113,28 +114,24 @@ impl StandardDiff {
                 let _ = writeln!(s, "{line}");
             }
         }
-        if !self.indicators_added.is_empty() {
-            head(
-                &mut s,
-                "新增指标",
-                "Indicators added",
-                self.indicators_added.len(),
-            );
-            for x in &self.indicators_added {
-                let _ = writeln!(s, "  + {}", ind_line(x, lang));
-            }
-        }
-        if !self.indicators_removed.is_empty() {
-            head(
-                &mut s,
-                "删除指标",
-                "Indicators removed",
-                self.indicators_removed.len(),
-            );
-            for x in &self.indicators_removed {
-                let _ = writeln!(s, "  - {}", ind_line(x, lang));
-            }
-        }
+        block(
+            &mut s,
+            "新增指标",
+            "Indicators added",
+            self.indicators_added
+                .iter()
+                .map(|x| format!("  + {}", ind_line(x, lang)))
+                .collect(),
+        );
+        block(
+            &mut s,
+            "删除指标",
+            "Indicators removed",
+            self.indicators_removed
+                .iter()
+                .map(|x| format!("  - {}", ind_line(x, lang)))
+                .collect(),
+        );
         let reweighted: Vec<&IndicatorChange> = self.reweighted().collect();
         if !reweighted.is_empty() {
             head(
