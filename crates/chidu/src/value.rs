@@ -3,6 +3,10 @@
 /// A value in a record or a constant, laid out by the record schema: objects are slot arrays
 /// in schema field order, enums are indexes into their value list, dates are days since
 /// 1970-01-01 (parsed once when the record is read).
+///
+/// A record's objects and lists live in one flat arena per record (`Obj`/`List` are ranges of
+/// it): reading a record allocates once instead of once per object, and evaluation walks
+/// contiguous memory.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
     /// Absent or null.
@@ -15,8 +19,27 @@ pub(crate) enum Value {
     Str(compact_str::CompactString),
     Date(i32),
     Enum(u32),
-    Obj(Box<[Value]>),
-    List(Box<[Value]>),
+    /// An object's slots in the record's arena.
+    Obj(Span),
+    /// A list's items in the record's arena.
+    List(Span),
+    /// A list constant of the compiled pack; its items are scalars.
+    Consts(Box<[Value]>),
+}
+
+/// A range of a record's value arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
+}
+
+impl Span {
+    #[inline]
+    pub(crate) fn slice(self, arena: &[Value]) -> &[Value] {
+        let start = self.start as usize;
+        arena.get(start..start + self.len as usize).unwrap_or(&[])
+    }
 }
 
 /// What evaluation sees: a cheap copyable view borrowing from the record or the compiled pack.
@@ -33,8 +56,9 @@ pub(crate) enum V<'a> {
 }
 
 impl Value {
+    /// The view of a record value; `arena` is the record's (objects and lists are ranges of it).
     #[inline]
-    pub(crate) fn view(&self) -> V<'_> {
+    pub(crate) fn view<'a>(&'a self, arena: &'a [Value]) -> V<'a> {
         match self {
             Value::Missing => V::Missing,
             Value::Bool(b) => V::Bool(*b),
@@ -43,9 +67,16 @@ impl Value {
             Value::Str(s) => V::Str(s.as_str()),
             Value::Date(d) => V::Date(*d),
             Value::Enum(e) => V::Enum(*e),
-            Value::Obj(o) => V::Obj(o),
-            Value::List(l) => V::List(l),
+            Value::Obj(o) => V::Obj(o.slice(arena)),
+            Value::List(l) => V::List(l.slice(arena)),
+            Value::Consts(c) => V::List(c),
         }
+    }
+
+    /// The view of a constant (never a range of an arena).
+    #[inline]
+    pub(crate) fn view_const(&self) -> V<'_> {
+        self.view(&[])
     }
 }
 

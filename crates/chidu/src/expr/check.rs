@@ -360,7 +360,7 @@ impl<'s> Checker<'s> {
         }
         let _ = span;
         Typed {
-            ir: Ir::Const(Value::List(values.into())),
+            ir: Ir::Const(Value::Consts(values.into())),
             ty: Ty::List(Box::new(elem_ty.unwrap_or(Ty::Err))),
             pii: None,
         }
@@ -599,7 +599,7 @@ impl<'s> Checker<'s> {
                 ty: Ty::Enum(enum_id),
                 pii: None,
             },
-            Ir::Const(Value::List(items)) => {
+            Ir::Const(Value::Consts(items)) => {
                 let out: Vec<Value> = items
                     .iter()
                     .enumerate()
@@ -609,7 +609,7 @@ impl<'s> Checker<'s> {
                     })
                     .collect();
                 Typed {
-                    ir: Ir::Const(Value::List(out.into())),
+                    ir: Ir::Const(Value::Consts(out.into())),
                     ty: Ty::List(Box::new(Ty::Enum(enum_id))),
                     pii: None,
                 }

@@ -17,6 +17,8 @@ struct Frame<'a> {
 
 /// Per-record evaluation state, reused across the indicators of one record.
 pub(crate) struct Cx<'a> {
+    /// The record's value arena and its root object's slots.
+    pub(crate) arena: &'a [Value],
     root: &'a [Value],
     frames: [Frame<'a>; MAX_AGG_DEPTH + 1],
     pub(crate) lets: Vec<V<'a>>,
@@ -74,7 +76,7 @@ impl MissingRef<'_> {
 }
 
 impl<'a> Cx<'a> {
-    pub(crate) fn new(root: &'a [Value], as_of: i32) -> Self {
+    pub(crate) fn new(arena: &'a [Value], root: &'a [Value], as_of: i32) -> Self {
         let empty = Frame {
             item: V::Missing,
             index: 0,
@@ -82,6 +84,7 @@ impl<'a> Cx<'a> {
             list_scope: 0,
         };
         Cx {
+            arena,
             root,
             frames: [empty; MAX_AGG_DEPTH + 1],
             lets: Vec::new(),
@@ -178,16 +181,17 @@ fn num(v: V) -> Option<f64> {
 }
 
 /// Reads a field path from the record root (depth 0) or an open aggregate item.
-#[inline]
+#[inline(always)]
 pub(crate) fn field<'a>(depth: u8, slots: &[u32], name: &'a str, cx: &mut Cx<'a>) -> V<'a> {
     let mut cur = if depth == 0 {
         V::Obj(cx.root)
     } else {
         cx.frames.get(depth as usize).map_or(V::Missing, |f| f.item)
     };
+    let arena = cx.arena;
     for slot in slots {
         cur = match cur {
-            V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, Value::view),
+            V::Obj(o) => o.get(*slot as usize).map_or(V::Missing, |v| v.view(arena)),
             _ => V::Missing,
         };
     }
@@ -200,11 +204,11 @@ pub(crate) fn field<'a>(depth: u8, slots: &[u32], name: &'a str, cx: &mut Cx<'a>
 /// Evaluates `ir`.
 pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
     match ir {
-        Ir::Const(v) => v.view(),
+        Ir::Const(v) => v.view_const(),
         Ir::Field { depth, slots, name } => field(*depth, slots, name, cx),
         Ir::CmpFieldConst(c) => {
             let v = field(c.depth, &c.slots, &c.name, cx);
-            compare(c.op, v, c.value.view())
+            compare(c.op, v, c.value.view_const())
         }
         Ir::Item { depth } => {
             let v = cx
@@ -281,7 +285,8 @@ pub(crate) fn eval<'a>(ir: &'a Ir, cx: &mut Cx<'a>) -> V<'a> {
             match (vi, vl) {
                 (V::Missing, _) | (_, V::Missing) => V::Missing,
                 (x, V::List(items)) => {
-                    let found = items.iter().any(|e| equal(x, e.view()) == Some(true));
+                    let arena = cx.arena;
+                    let found = items.iter().any(|e| equal(x, e.view(arena)) == Some(true));
                     V::Bool(found != *negated)
                 }
                 _ => V::Missing,
@@ -394,7 +399,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     if let Some(v) = agg
         .kernel
         .as_deref()
-        .and_then(|k| super::kernel::run(k, agg.kind, items, cx.as_of))
+        .and_then(|k| super::kernel::run(k, agg.kind, items, cx.arena, cx.as_of))
     {
         return v;
     }
@@ -408,9 +413,10 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
     // Only `distinct` needs a set; creating one costs a hasher seed, so keep it lazy.
     let mut seen: Option<HashSet<DistinctKey<'a>>> = None;
     let mut small_seen: Vec<DistinctKey<'a>> = Vec::new();
+    let arena = cx.arena;
     for (i, item) in items.iter().enumerate() {
         if let Some(f) = cx.frames.get_mut(depth) {
-            f.item = item.view();
+            f.item = item.view(arena);
             f.index = i as u32;
             f.list_name = &agg.list_name;
             f.list_scope = agg.list_scope;
@@ -596,7 +602,8 @@ fn call<'a>(f: Func, args: &'a [Ir], cx: &mut Cx<'a>) -> V<'a> {
             let b = arg(1).map_or(V::Missing, |b| eval(b, cx));
             match (a, b) {
                 (V::List(items), x) if !x.is_missing() => {
-                    V::Bool(items.iter().any(|e| equal(x, e.view()) == Some(true)))
+                    let arena = cx.arena;
+                    V::Bool(items.iter().any(|e| equal(x, e.view(arena)) == Some(true)))
                 }
                 _ => V::Missing,
             }

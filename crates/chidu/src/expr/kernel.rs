@@ -144,7 +144,8 @@ impl Const {
                 return Some((x.as_str() == &**c) == (op == CmpOp::Eq));
             }
             _ => {
-                return match super::eval::compare(op, v.view(), self.value.view()) {
+                // Fast kinds aside, comparisons are of scalars: no arena is needed to view them.
+                return match super::eval::compare(op, v.view_const(), self.value.view_const()) {
                     V::Bool(b) => Some(b),
                     _ => None,
                 };
@@ -201,10 +202,14 @@ impl Set {
                 Some(ss.iter().any(|s| **s == *x))
             }
             (Set::Mask(_), _) => Some(false),
-            (Set::Strs(ss), x) => Some(ss.iter().any(|s| equal(x.view(), V::Str(s)) == Some(true))),
-            (Set::Values(vs), x) => {
-                Some(vs.iter().any(|e| equal(x.view(), e.view()) == Some(true)))
-            }
+            (Set::Strs(ss), x) => Some(
+                ss.iter()
+                    .any(|s| equal(x.view_const(), V::Str(s)) == Some(true)),
+            ),
+            (Set::Values(vs), x) => Some(
+                vs.iter()
+                    .any(|e| equal(x.view_const(), e.view_const()) == Some(true)),
+            ),
         }
     }
 }
@@ -256,7 +261,7 @@ fn pred_ops(ir: &Ir, depth: u8, ops: &mut Vec<PredOp>) -> Option<usize> {
             item,
             list,
         } => match &**list {
-            Ir::Const(Value::List(values)) => leaf(
+            Ir::Const(Value::Consts(values)) => leaf(
                 PredOp::In {
                     slots: item_field(item, depth)?.into(),
                     set: Set::of(values),
@@ -353,15 +358,36 @@ fn num_ops(ir: &Ir, depth: u8, ops: &mut Vec<NumOp>) -> Option<usize> {
 
 /// The value at `slots` below `item` (missing when any step is).
 #[inline]
-fn at<'a>(item: &'a Value, slots: &[u32]) -> &'a Value {
-    let mut cur = item;
-    for &slot in slots {
+fn at<'a>(item: Item<'a>, slots: &[u32], arena: &'a [Value]) -> &'a Value {
+    let Some((&first, rest)) = slots.split_first() else {
+        return item.value;
+    };
+    let mut cur = item.slots.get(first as usize).unwrap_or(&MISSING);
+    for &slot in rest {
         cur = match cur {
-            Value::Obj(o) => o.get(slot as usize).unwrap_or(&MISSING),
+            Value::Obj(o) => o.slice(arena).get(slot as usize).unwrap_or(&MISSING),
             _ => &MISSING,
         };
     }
     cur
+}
+
+/// One list item, with its slots looked up once when it is an object.
+#[derive(Clone, Copy)]
+struct Item<'a> {
+    value: &'a Value,
+    slots: &'a [Value],
+}
+
+impl<'a> Item<'a> {
+    #[inline]
+    fn of(value: &'a Value, arena: &'a [Value]) -> Self {
+        let slots = match value {
+            Value::Obj(o) => o.slice(arena),
+            _ => &[],
+        };
+        Item { value, slots }
+    }
 }
 
 /// Kleene truth values on the predicate stack.
@@ -371,12 +397,12 @@ const UNKNOWN: u8 = 2;
 
 /// The predicate on one item in three-valued logic (`UNKNOWN` when missing values decide it).
 #[inline]
-fn test(ops: &[PredOp], item: &Value) -> u8 {
+fn test<'a>(ops: &[PredOp], item: Item<'a>, arena: &'a [Value]) -> u8 {
     // The common shapes without the operand stack: one test, or two joined by and/or.
     match ops {
-        [one] => return leaf(one, item),
+        [one] => return leaf(one, item, arena),
         [a, b, join @ (PredOp::And | PredOp::Or)] if !is_operator(a) && !is_operator(b) => {
-            return combine(join, leaf(a, item), leaf(b, item));
+            return combine(join, leaf(a, item, arena), leaf(b, item, arena));
         }
         _ => {}
     }
@@ -385,7 +411,7 @@ fn test(ops: &[PredOp], item: &Value) -> u8 {
     for op in ops {
         let pushed = match op {
             PredOp::Cmp { .. } | PredOp::In { .. } | PredOp::Bool(_) | PredOp::Exists(_) => {
-                leaf(op, item)
+                leaf(op, item, arena)
             }
             PredOp::Not => {
                 if let Some(top) = sp.checked_sub(1).and_then(|i| stack.get_mut(i)) {
@@ -423,20 +449,23 @@ fn is_operator(op: &PredOp) -> bool {
 
 /// One test on the item, in three-valued logic.
 #[inline(always)]
-fn leaf(op: &PredOp, item: &Value) -> u8 {
+fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value]) -> u8 {
     let truth = |b: Option<bool>| b.map_or(UNKNOWN, u8::from);
     match op {
-        PredOp::Cmp { slots, op, value } => truth(value.compared(*op, at(item, slots))),
+        PredOp::Cmp { slots, op, value } => truth(value.compared(*op, at(item, slots, arena))),
         PredOp::In {
             slots,
             set,
             negated,
-        } => truth(set.contains(at(item, slots)).map(|found| found != *negated)),
-        PredOp::Bool(slots) => match at(item, slots) {
+        } => truth(
+            set.contains(at(item, slots, arena))
+                .map(|found| found != *negated),
+        ),
+        PredOp::Bool(slots) => match at(item, slots, arena) {
             Value::Bool(b) => u8::from(*b),
             _ => UNKNOWN,
         },
-        PredOp::Exists(slots) => u8::from(!matches!(at(item, slots), Value::Missing)),
+        PredOp::Exists(slots) => u8::from(!matches!(at(item, slots, arena), Value::Missing)),
         PredOp::Not | PredOp::And | PredOp::Or => UNKNOWN,
     }
 }
@@ -461,12 +490,12 @@ fn combine(join: &PredOp, a: u8, b: u8) -> u8 {
 /// The arithmetic on one item; `None` when a value is missing, a divisor is zero or the
 /// result is not finite.
 #[inline]
-fn value(ops: &[NumOp], item: &Value, as_of: i32) -> Option<f64> {
+fn value<'a>(ops: &[NumOp], item: Item<'a>, arena: &'a [Value], as_of: i32) -> Option<f64> {
     let mut stack = [0.0f64; STACK];
     let mut sp = 0usize;
     for op in ops {
         let pushed = match op {
-            NumOp::Field(slots) => match at(item, slots) {
+            NumOp::Field(slots) => match at(item, slots, arena) {
                 Value::Num(x) => *x,
                 Value::Int(i) => *i as f64,
                 Value::Date(d) => f64::from(*d),
@@ -502,6 +531,7 @@ pub(crate) fn run<'a>(
     kernel: &Kernel,
     kind: AggKind,
     items: &'a [Value],
+    arena: &'a [Value],
     as_of: i32,
 ) -> Option<V<'a>> {
     let n = items.len();
@@ -509,7 +539,9 @@ pub(crate) fn run<'a>(
         Kernel::Pred(ops) => {
             let mut counts = [0usize; 3];
             for item in items {
-                if let Some(c) = counts.get_mut(usize::from(test(ops, item))) {
+                if let Some(c) =
+                    counts.get_mut(usize::from(test(ops, Item::of(item, arena), arena)))
+                {
                     *c += 1;
                 }
             }
@@ -529,7 +561,7 @@ pub(crate) fn run<'a>(
         Kernel::Num(ops) => {
             let mut sum = 0.0;
             for item in items {
-                sum += value(ops, item, as_of)?;
+                sum += value(ops, Item::of(item, arena), arena, as_of)?;
             }
             Some(match kind {
                 AggKind::Sum => V::Num(sum),
@@ -540,7 +572,7 @@ pub(crate) fn run<'a>(
         Kernel::Field(slots) => {
             let mut best: Option<V> = None;
             for item in items {
-                let v = at(item, slots).view();
+                let v = at(Item::of(item, arena), slots, arena).view(arena);
                 let better = match (best, v) {
                     (None, V::Num(_) | V::Date(_)) => true,
                     (Some(V::Num(b)), V::Num(x)) => {

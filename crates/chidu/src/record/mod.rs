@@ -9,18 +9,24 @@ use serde::Serialize;
 
 use crate::model::Model;
 use crate::report::{RecordInfo, RecordWarning};
-use crate::schema::{FieldTy, ROOT};
-use crate::value::Value;
+use crate::schema::FieldTy;
+use crate::value::{Span, Value};
 
 /// A record ready for evaluation.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub(crate) root: Box<[Value]>,
+    /// Every object's slots and every list's items, in one allocation.
+    pub(crate) arena: Vec<Value>,
+    /// The root object's slots in `arena`.
+    pub(crate) root: Span,
     pub(crate) warnings: Vec<RecordWarning>,
     pub(crate) info: std::sync::Arc<RecordInfo>,
 }
 
 impl Record {
+    pub(crate) fn root(&self) -> &[Value] {
+        self.root.slice(&self.arena)
+    }
     /// The record's id.
     pub fn id(&self) -> Option<&str> {
         self.info.id.as_deref()
@@ -96,11 +102,13 @@ pub(crate) fn from_json_value(
     }
 }
 
-fn finish(model: &Model, root: Box<[Value]>, ctx: seed::Ctx) -> Result<Record, RecordError> {
+fn finish(model: &Model, root: Span, ctx: seed::Ctx) -> Result<Record, RecordError> {
     let schema = &model.schema;
+    let (warnings, arena) = ctx.finish();
+    let slots = root.slice(&arena);
     let text_of = |name: &str| -> Option<String> {
         let (slot, _) = schema.root().field(name)?;
-        match root.get(slot as usize)? {
+        match slots.get(slot as usize)? {
             Value::Str(s) => Some(s.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Num(n) => Some(crate::report::fmt_num(*n)),
@@ -122,10 +130,10 @@ fn finish(model: &Model, root: Box<[Value]>, ctx: seed::Ctx) -> Result<Record, R
             .map(|g| (g.clone(), text_of(g)))
             .collect(),
     };
-    let _ = ROOT;
     Ok(Record {
+        arena,
         root,
-        warnings: ctx.warnings,
+        warnings,
         info: std::sync::Arc::new(info),
     })
 }

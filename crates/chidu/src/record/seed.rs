@@ -9,7 +9,7 @@ use super::RecordError;
 use crate::model::Model;
 use crate::report::RecordWarning;
 use crate::schema::{FieldTy, ObjId, ROOT};
-use crate::value::{Value, parse_date};
+use crate::value::{Span, Value, parse_date};
 
 /// Stands for a value that was validated but not stored (no rule reads it).
 const PRESENT: Value = Value::Bool(true);
@@ -33,6 +33,29 @@ pub(crate) struct Ctx<'m> {
     /// before it is type-checked), so an error names the record when the id came first.
     id_slot: Option<u32>,
     id: Option<String>,
+    /// Items of the lists being read, innermost last; each list moves to `arena` as one
+    /// contiguous range when it ends. (Objects are laid out in `arena` directly: their slot
+    /// count is known when they start.)
+    stack: Vec<Value>,
+    arena: Vec<Value>,
+}
+
+/// Largest arena size carried over as the next record's first guess (values of 24 bytes).
+const MAX_ARENA_HINT: usize = 1 << 16;
+
+thread_local! {
+    /// The previous record's stack, kept for its capacity.
+    static STACK: std::cell::Cell<Vec<Value>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The previous record's arena size, to size the next arena in one allocation.
+    static ARENA_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Drop for Ctx<'_> {
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        STACK.with(|s| s.set(stack));
+    }
 }
 
 impl<'m> Ctx<'m> {
@@ -48,7 +71,26 @@ impl<'m> Ctx<'m> {
                 .field(&model.schema.id_field)
                 .map(|(slot, _)| slot),
             id: None,
+            stack: STACK.with(std::cell::Cell::take),
+            arena: Vec::with_capacity(ARENA_HINT.with(std::cell::Cell::get)),
         }
+    }
+
+    /// Moves the list items from `start` up the stack into the arena.
+    fn seal(&mut self, start: usize) -> Span {
+        let begin = self.arena.len();
+        self.arena.extend(self.stack.drain(start..));
+        Span {
+            start: u32::try_from(begin).unwrap_or(u32::MAX),
+            len: u32::try_from(self.arena.len() - begin).unwrap_or(0),
+        }
+    }
+
+    /// The warnings and the arena of a record read to the end.
+    pub(crate) fn finish(mut self) -> (Vec<RecordWarning>, Vec<Value>) {
+        let arena = std::mem::take(&mut self.arena);
+        ARENA_HINT.with(|h| h.set(arena.len().min(MAX_ARENA_HINT)));
+        (std::mem::take(&mut self.warnings), arena)
     }
 
     fn path_string(&self) -> String {
@@ -82,7 +124,7 @@ impl<'m> Ctx<'m> {
         record: impl FnOnce() -> Option<String>,
     ) -> RecordError {
         let record = self.id.take().or_else(record);
-        match self.failure {
+        match self.failure.take() {
             Some((path, message)) => RecordError {
                 record,
                 path,
@@ -97,10 +139,7 @@ impl<'m> Ctx<'m> {
     }
 }
 
-pub(crate) fn read_root<'de, D: Deserializer<'de>>(
-    ctx: &mut Ctx,
-    de: D,
-) -> Result<Box<[Value]>, D::Error> {
+pub(crate) fn read_root<'de, D: Deserializer<'de>>(ctx: &mut Ctx, de: D) -> Result<Span, D::Error> {
     match (ObjSeed {
         ctx,
         obj: ROOT,
@@ -108,7 +147,7 @@ pub(crate) fn read_root<'de, D: Deserializer<'de>>(
     })
     .deserialize(de)?
     {
-        Value::Obj(slots) => Ok(slots),
+        Value::Obj(root) => Ok(root),
         _ => Err(de::Error::custom("a record must be a mapping")),
     }
 }
@@ -141,10 +180,12 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
         let model: &'m Model = self.ctx.model;
         let schema = model.schema.obj(self.obj);
         let used = model.used.slots.get(self.obj as usize);
-        // Filled without cloning (`vec![Value::Missing; n]` clones each slot through a match).
-        let mut slots: Vec<Value> = Vec::new();
+        // The slots are laid out in the arena now; nested objects and lists go after them.
+        let start = self.ctx.arena.len();
         if self.keep {
-            slots.resize_with(schema.fields.len(), || Value::Missing);
+            self.ctx
+                .arena
+                .resize_with(start + schema.fields.len(), || Value::Missing);
         }
         // Presence is tracked only for required fields (usually just the record id).
         let mut present = vec![false; schema.required.len()];
@@ -199,7 +240,7 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
             {
                 present[i] = true;
             }
-            if keep && let Some(s) = slots.get_mut(slot as usize) {
+            if keep && let Some(s) = self.ctx.arena.get_mut(start + slot as usize) {
                 *s = v;
             }
         }
@@ -215,7 +256,10 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
         }
         // A value that is validated but not kept is marked present with a placeholder.
         Ok(if self.keep {
-            Value::Obj(slots.into())
+            Value::Obj(Span {
+                start: u32::try_from(start).unwrap_or(u32::MAX),
+                len: u32::try_from(schema.fields.len()).unwrap_or(0),
+            })
         } else {
             PRESENT
         })
@@ -383,10 +427,7 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
         let FieldTy::List(item) = self.ty else {
             return Err(self.wrong("a list"));
         };
-        let mut out = Vec::new();
-        if self.keep {
-            out.reserve(seq.size_hint().unwrap_or(0).clamp(4, 1024));
-        }
+        let start = self.ctx.stack.len();
         let mut i = 0usize;
         loop {
             if i >= MAX_LIST {
@@ -403,7 +444,7 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
             match next {
                 Some(v) => {
                     if self.keep {
-                        out.push(v);
+                        self.ctx.stack.push(v);
                     }
                 }
                 None => break,
@@ -411,7 +452,7 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
             i += 1;
         }
         Ok(if self.keep {
-            Value::List(out.into())
+            Value::List(self.ctx.seal(start))
         } else {
             PRESENT
         })

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::model::Model;
 use crate::pack::read::Text;
-use crate::value::{V, format_date};
+use crate::value::{V, Value, format_date};
 use crate::yaml::{Node, NodeKind};
 
 pub use summary::Summary;
@@ -137,7 +137,7 @@ pub enum Shown {
 
 impl Shown {
     /// `enum_names` resolves enum indexes to names when the static type is known.
-    pub(crate) fn from_view(v: V, enum_names: Option<&[String]>) -> Shown {
+    pub(crate) fn from_view(v: V, enum_names: Option<&[String]>, arena: &[Value]) -> Shown {
         match v {
             V::Missing => Shown::Null,
             V::Bool(b) => Shown::Bool(b),
@@ -160,7 +160,7 @@ impl Shown {
                 items
                     .iter()
                     .take(50)
-                    .map(|x| Shown::from_view(x.view(), enum_names))
+                    .map(|x| Shown::from_view(x.view(arena), enum_names, arena))
                     .collect(),
             ),
             V::Obj(_) => Shown::Null,

@@ -25,7 +25,7 @@ pub(crate) fn evaluate(
     waivers: &[Waiver],
     mask_pii: bool,
 ) -> Report {
-    let mut cx = Cx::new(&record.root, as_of);
+    let mut cx = Cx::new(&record.arena, record.root(), as_of);
     cx.shared = vec![None; model.shared_lets as usize];
     cx.shared_aggs = vec![None; model.shared_aggs as usize];
     let mut results = Vec::with_capacity(model.indicators.len());
@@ -206,7 +206,7 @@ fn indicator<'a>(
             },
             _ => None,
         };
-        values.push(Shown::from_view(v, enum_names));
+        values.push(Shown::from_view(v, enum_names, cx.arena));
     }
     result.values = values_start..values.len() as u32;
     let scored = ind.form.score(possible, ind.bonus, cx);

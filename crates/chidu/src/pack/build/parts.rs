@@ -22,7 +22,7 @@ fn param_from_node(node: &Node) -> Option<(Value, Ty)> {
                 values.push(v);
             }
             (
-                Value::List(values.into()),
+                Value::Consts(values.into()),
                 Ty::List(Box::new(ty.unwrap_or(Ty::Str))),
             )
         }

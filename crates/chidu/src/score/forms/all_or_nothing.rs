@@ -72,20 +72,20 @@ pub(crate) fn eval_explained<'a>(
         let right = eval(b, cx);
         let v = compare(*op, left, right);
         let cmp = Comparison {
-            left: Shown::from_view(left, enum_names),
+            left: Shown::from_view(left, enum_names, cx.arena),
             op: op.as_str(),
-            right: Shown::from_view(right, enum_names),
+            right: Shown::from_view(right, enum_names, cx.arena),
         };
         return (v, Some(cmp));
     }
     if let Ir::CmpFieldConst(c) = ir {
         let left = crate::expr::eval::field(c.depth, &c.slots, &c.name, cx);
-        let right = c.value.view();
+        let right = c.value.view_const();
         let v = compare(c.op, left, right);
         let cmp = Comparison {
-            left: Shown::from_view(left, enum_names),
+            left: Shown::from_view(left, enum_names, cx.arena),
             op: c.op.as_str(),
-            right: Shown::from_view(right, enum_names),
+            right: Shown::from_view(right, enum_names, cx.arena),
         };
         return (v, Some(cmp));
     }

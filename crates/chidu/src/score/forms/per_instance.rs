@@ -65,7 +65,7 @@ impl PerInstance {
         };
         let mut passing = 0usize;
         for (i, item) in items.iter().enumerate() {
-            cx.set_item(1, item.view(), i as u32, &self.list_name, 0);
+            cx.set_item(1, item.view(cx.arena), i as u32, &self.list_name, 0);
             if let Some(filter) = &self.filter {
                 let mark = cx.missing.len();
                 let keep = eval(filter, cx) == V::Bool(true);
