@@ -126,6 +126,34 @@ fn impossible_dates_nan_and_wrong_types_make_the_record_invalid() {
 }
 
 #[test]
+fn every_required_field_is_checked_even_beyond_sixty_four() {
+    // Presence is a bit mask for the first 64 required fields and a list beyond.
+    let mut record = String::from("id_field: id\nfields:\n  id: {type: string, required: true}\n");
+    for i in 0..70 {
+        record.push_str(&format!("  f{i}: {{type: int, required: true}}\n"));
+    }
+    let mut files = pack("f0 >= 1");
+    files[1].1 = record;
+    let e = chidu::Standard::from_strings(files, "")
+        .unwrap()
+        .compile()
+        .unwrap();
+    let full = |skip: Option<usize>| {
+        let mut rec = serde_json::json!({"id": "x"});
+        for i in (0..70).filter(|i| Some(*i) != skip) {
+            rec[format!("f{i}")] = serde_json::json!(1);
+        }
+        serde_json::to_vec(&rec).unwrap()
+    };
+    assert!(e.parse_json(&full(None)).is_ok());
+    for skip in [0, 5, 62, 63, 64, 69] {
+        let err = e.parse_json(&full(Some(skip))).unwrap_err();
+        assert_eq!(err.path, format!("f{skip}"), "{err}");
+        assert_eq!(err.record.as_deref(), Some("x"));
+    }
+}
+
+#[test]
 fn large_lists_and_strings_are_read() {
     let e = engine();
     let tags: Vec<String> = (0..200_000).map(|i| format!("t{i}")).collect();

@@ -187,8 +187,10 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                 .arena
                 .resize_with(start + schema.fields.len(), || Value::Missing);
         }
-        // Presence is tracked only for required fields (usually just the record id).
-        let mut present = vec![false; schema.required.len()];
+        // Presence is tracked only for required fields (usually just the record id); a bit
+        // each for the first 64, which is all a schema has in practice.
+        let mut present = 0u64;
+        let mut present_beyond = vec![false; schema.required.len().saturating_sub(64)];
         // Records usually list fields in schema order: try the slot after the last one first.
         let mut next_slot = 0u32;
         while let Some(key) = map.next_key_seed(KeyLookup {
@@ -234,20 +236,25 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                 note_id,
             })?;
             self.ctx.path.pop();
-            if !present.is_empty()
+            if !schema.required.is_empty()
                 && !matches!(v, Value::Missing)
                 && let Some(i) = schema.required.iter().position(|&r| r == slot)
             {
-                present[i] = true;
+                match present_beyond.get_mut(i.wrapping_sub(64)) {
+                    Some(p) => *p = true,
+                    None => present |= 1 << (i % 64),
+                }
             }
             if keep && let Some(s) = self.ctx.arena.get_mut(start + slot as usize) {
                 *s = v;
             }
         }
         for (i, &slot) in schema.required.iter().enumerate() {
-            if !present[i]
-                && let Some(f) = schema.fields.get(slot as usize)
-            {
+            let seen = match present_beyond.get(i.wrapping_sub(64)) {
+                Some(p) => *p,
+                None => present & (1 << (i % 64)) != 0,
+            };
+            if !seen && let Some(f) = schema.fields.get(slot as usize) {
                 self.ctx.path.push(Seg::Field(&f.name));
                 let e = self.ctx.fail("required field is missing".to_owned());
                 self.ctx.path.pop();

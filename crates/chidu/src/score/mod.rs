@@ -29,7 +29,8 @@ pub(crate) fn evaluate(
     cx.shared = vec![None; model.shared_lets as usize];
     cx.shared_aggs = vec![None; model.shared_aggs as usize];
     let mut results = Vec::with_capacity(model.indicators.len());
-    let mut values = Vec::new();
+    // One `let` value per declared let, so the vector is sized once.
+    let mut values = Vec::with_capacity(model.indicators.iter().map(|i| i.lets.len()).sum());
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();
     for (index, ind) in model.indicators.iter().enumerate() {
