@@ -453,10 +453,7 @@ impl Engine {
     /// Adds one entry to a summary.
     pub fn add_to_summary(&self, summary: &mut Summary, entry: &Entry) {
         match entry {
-            Entry::Report(r) => {
-                let values = crate::report::summary::aggregate_inputs(&self.model, r);
-                summary.add(r, &values);
-            }
+            Entry::Report(r) => summary.add(r),
             Entry::Invalid { .. } => summary.add_invalid(),
         }
     }

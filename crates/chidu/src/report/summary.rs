@@ -94,19 +94,21 @@ impl Summary {
         self.invalid += 1;
     }
 
-    /// Adds one evaluated report; `aggregate_values` are its named aggregate inputs.
-    pub(crate) fn add(&mut self, report: &Report, aggregate_values: &[(Option<f64>, bool)]) {
+    /// Adds one evaluated report. Per-indicator and per-section figures are found by position
+    /// (the summary lists them in pack order, as reports do), checked against the id; grade
+    /// and group keys are cloned only the first time they are seen.
+    pub(crate) fn add(&mut self, report: &Report) {
         self.records += 1;
         let score = report.rounded_score();
         if let Some(s) = score {
             self.scores.push(s);
         }
         if let Some(g) = &report.grade {
-            *self.grades.entry(g.clone()).or_default() += 1;
+            count(&mut self.grades, g);
         }
         for sec in &report.sections {
-            if let (Some(r), Some(acc)) = (sec.ratio, self.sections.get_mut(report.section_id(sec)))
-            {
+            let Some(r) = sec.ratio else { continue };
+            if let Some(acc) = by_position(&mut self.sections, sec.index, report.section_id(sec)) {
                 acc.0 += r;
                 acc.1 += 1;
             }
@@ -115,11 +117,11 @@ impl Summary {
             self.vetoed += 1;
         }
         for r in &report.indicators {
-            let id = report.indicator_id(r);
             if matches!(r.status, Status::NotApplicable | Status::Waived) {
                 continue;
             }
-            if let Some(s) = self.indicators.get_mut(id) {
+            let id = report.indicator_id(r);
+            if let Some(s) = by_position(&mut self.indicators, r.index, id) {
                 s.applicable += 1;
                 s.earned_sum += r.earned;
                 if r.status == Status::Met {
@@ -127,27 +129,36 @@ impl Summary {
                 }
             }
         }
-        for (field, value) in &report.record.groups {
-            let key = value.clone().unwrap_or_else(|| "—".to_owned());
-            let Some(groups) = self.groups.get_mut(field) else {
+        for (i, (field, value)) in report.record.groups.iter().enumerate() {
+            let key = value.as_deref().unwrap_or("—");
+            let Some(groups) = by_position(&mut self.groups, i, field) else {
                 continue;
             };
-            let g = groups.entry(key).or_insert_with(|| GroupSummary {
-                grades: self.grades.keys().map(|k| (k.clone(), 0)).collect(),
-                ..Default::default()
-            });
+            let at = match groups.get_index_of(key) {
+                Some(at) => at,
+                None => {
+                    let g = GroupSummary {
+                        grades: self.grades.keys().map(|k| (k.clone(), 0)).collect(),
+                        ..Default::default()
+                    };
+                    groups.insert_full(key.to_owned(), g).0
+                }
+            };
+            let Some((_, g)) = groups.get_index_mut(at) else {
+                continue;
+            };
             g.records += 1;
             if let Some(s) = score {
                 g.scores.push(s);
             }
             if let Some(grade) = &report.grade {
-                *g.grades.entry(grade.clone()).or_default() += 1;
+                count(&mut g.grades, grade);
             }
         }
-        for ((_, acc), (value, counted)) in self.aggregates.iter_mut().zip(aggregate_values) {
-            if *counted {
+        for ((_, acc), value) in self.aggregates.iter_mut().zip(&report.aggregates) {
+            if let Some(v) = value {
                 acc.1 += 1.0;
-                acc.0 += value.unwrap_or(0.0);
+                acc.0 += v;
             }
         }
     }
@@ -323,14 +334,36 @@ impl Serialize for AggJson<'_> {
     }
 }
 
-/// The inputs of the pack's named aggregates for one record: (value, counted).
-pub(crate) fn aggregate_inputs(model: &Model, report: &Report) -> Vec<(Option<f64>, bool)> {
-    let _ = model;
-    report
-        .aggregates
-        .iter()
-        .map(|v| (*v, v.is_some()))
-        .collect()
+/// Adds one to `key`'s count, cloning the key only when it is new.
+fn count(counts: &mut IndexMap<String, usize>, key: &str) {
+    // Grade lists are short: comparing a few ids is cheaper than hashing one.
+    let found = if counts.len() <= 16 {
+        counts
+            .iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, c)| c)
+    } else {
+        counts.get_mut(key)
+    };
+    match found {
+        Some(c) => *c += 1,
+        None => {
+            counts.insert(key.to_owned(), 1);
+        }
+    }
+}
+
+/// The entry at `index` when its key is `id` (the summary and the report come from the same
+/// pack), else the entry for `id` wherever it is.
+fn by_position<'a, T>(
+    map: &'a mut IndexMap<String, T>,
+    index: usize,
+    id: &str,
+) -> Option<&'a mut T> {
+    if map.get_index(index).is_some_and(|(k, _)| k == id) {
+        return map.get_index_mut(index).map(|(_, v)| v);
+    }
+    map.get_mut(id)
 }
 
 /// The weakest indicators: points lost across the fleet, most first, with the cumulative share
