@@ -63,6 +63,31 @@ const PAIRS: &[(&str, &str)] = &[
         r#"count(services, kind == "group" and date >= date("2026-01-01")) >= 2"#,
         r#"count(services, (kind == "group" and date >= date("2026-01-01")) and true) >= 2"#,
     ),
+    (
+        "count(services, days_since(date) >= 0 and days_since(date) <= 365) >= 2",
+        "count(services, (days_since(date) >= 0 and days_since(date) <= 365) and true) >= 2",
+    ),
+    (
+        "all(staff, 20 < hours - 10)",
+        "all(staff, 20 < hours - 10 and true)",
+    ),
+    (
+        r#"any(services, days_between(date("2025-06-29"), date) < 200)"#,
+        r#"any(services, days_between(date("2025-06-29"), date) < 200 and true)"#,
+    ),
+    // Overflow: the kernel gives up and the general evaluator reports the error.
+    (
+        "count(staff, hours + 9e307 + 9e307 > 0) >= 1",
+        "count(staff, (hours + 9e307 + 9e307 > 0) and true) >= 1",
+    ),
+    (
+        "distinct(services, kind) >= 2",
+        "distinct(services, coalesce(kind, kind)) >= 2",
+    ),
+    (
+        "distinct(staff, hours) >= 3",
+        "distinct(staff, coalesce(hours, hours)) >= 3",
+    ),
 ];
 
 fn section(id: &str, checks: impl Iterator<Item = String>) -> String {

@@ -348,13 +348,28 @@ pub(crate) fn compare(op: CmpOp, a: V, b: V) -> V<'static> {
     V::Bool(r)
 }
 
-#[derive(Hash, PartialEq, Eq)]
-enum DistinctKey<'a> {
+/// What `distinct` compares: one key per present value (numbers by bits, with -0 as 0).
+#[derive(Hash, PartialEq, Eq, Clone, Copy)]
+pub(crate) enum DistinctKey<'a> {
     B(bool),
     N(u64),
     S(&'a str),
     D(i32),
     E(u32),
+}
+
+impl<'a> DistinctKey<'a> {
+    #[inline]
+    pub(crate) fn of(v: V<'a>) -> Option<Self> {
+        Some(match v {
+            V::Bool(b) => DistinctKey::B(b),
+            V::Num(n) => DistinctKey::N(if n == 0.0 { 0 } else { n.to_bits() }),
+            V::Str(s) => DistinctKey::S(s),
+            V::Date(d) => DistinctKey::D(d),
+            V::Enum(e) => DistinctKey::E(e),
+            _ => return None,
+        })
+    }
 }
 
 #[inline(never)]
@@ -458,15 +473,7 @@ fn aggregate<'a>(agg: &'a Agg, cx: &mut Cx<'a>) -> V<'a> {
                 }
             }
             AggKind::Distinct => {
-                let key = match v {
-                    V::Bool(b) => Some(DistinctKey::B(b)),
-                    V::Num(n) => Some(DistinctKey::N(if n == 0.0 { 0 } else { n.to_bits() })),
-                    V::Str(s) => Some(DistinctKey::S(s)),
-                    V::Date(d) => Some(DistinctKey::D(d)),
-                    V::Enum(e) => Some(DistinctKey::E(e)),
-                    _ => None,
-                };
-                match key {
+                match DistinctKey::of(v) {
                     Some(k) => {
                         // Lists are short: a linear scan beats hashing until they are not.
                         if small_seen.len() < 32 {

@@ -10,6 +10,7 @@
 //! the kernel gives up (`None`) and the general evaluator re-runs the aggregate to report it; whenever the kernel answers, both give
 //! the same value (`tests/kernels.rs` checks this on random records).
 
+use super::eval::DistinctKey;
 use super::{Agg, AggKind, ArithOp, CmpOp, Func, Ir};
 use crate::value::{V, Value, equal};
 
@@ -27,7 +28,13 @@ pub(crate) enum Kernel {
     Field(Box<[u32]>),
     /// `sum/avg(L, arithmetic over the item's fields)`.
     Num(Box<[NumOp]>),
+    /// `distinct(L, field)`, for up to `DISTINCT` different values.
+    Distinct(Box<[u32]>),
 }
+
+/// Most different values the `distinct` kernel keeps (in a stack array, compared linearly);
+/// more go to the general evaluator.
+const DISTINCT: usize = 32;
 
 /// One step of a predicate program.
 #[derive(Debug, Clone)]
@@ -44,6 +51,13 @@ pub(crate) enum PredOp {
     },
     Bool(Box<[u32]>),
     Exists(Box<[u32]>),
+    /// Arithmetic over the item's fields against a number (`days_since(date) <= 365`); only
+    /// operations that cannot fail on finite inputs, so a missing field is the only way out.
+    Num {
+        ops: Box<[NumOp]>,
+        op: CmpOp,
+        value: f64,
+    },
     Not,
     And,
     Or,
@@ -227,7 +241,7 @@ pub(crate) fn compile(agg: &Agg) -> Option<Kernel> {
             (num_ops(body, agg.depth, &mut ops)? <= STACK).then(|| Kernel::Num(ops.into()))
         }
         AggKind::Min | AggKind::Max => item_field(body, agg.depth).map(|s| Kernel::Field(s.into())),
-        AggKind::Distinct => None,
+        AggKind::Distinct => item_field(body, agg.depth).map(|s| Kernel::Distinct(s.into())),
     }
 }
 
@@ -272,6 +286,29 @@ fn pred_ops(ir: &Ir, depth: u8, ops: &mut Vec<PredOp>) -> Option<usize> {
             _ => None,
         },
         Ir::Field { .. } => leaf(PredOp::Bool(item_field(ir, depth)?.into()), ops),
+        Ir::Cmp(op, a, b) => {
+            let number = |ir: &Ir| match ir {
+                Ir::Const(Value::Num(x)) => Some(*x),
+                Ir::Const(Value::Int(i)) => Some(*i as f64),
+                _ => None,
+            };
+            let (side, op, value) = match (number(a), number(b)) {
+                (None, Some(c)) => (a, *op, c),
+                (Some(c), None) => (b, op.flipped(), c),
+                _ => return None,
+            };
+            let mut program = Vec::new();
+            let need = num_ops(side, depth, &mut program)?;
+            (need <= STACK && program.iter().all(cannot_fail)).then_some(())?;
+            leaf(
+                PredOp::Num {
+                    ops: program.into(),
+                    op,
+                    value,
+                },
+                ops,
+            )
+        }
         Ir::Call(Func::Exists, args) => match &args[..] {
             [arg] => leaf(PredOp::Exists(item_field(arg, depth)?.into()), ops),
             _ => None,
@@ -292,6 +329,21 @@ fn pred_ops(ir: &Ir, depth: u8, ops: &mut Vec<PredOp>) -> Option<usize> {
             Some(da.max(db + 1))
         }
         _ => None,
+    }
+}
+
+/// True for arithmetic steps that give a finite number from finite operands (no division,
+/// no multiplication).
+fn cannot_fail(op: &NumOp) -> bool {
+    let total = |b: &Bin| {
+        matches!(
+            b,
+            Bin::Add | Bin::Sub | Bin::Least | Bin::Greatest | Bin::Between
+        )
+    };
+    match op {
+        NumOp::Field(_) | NumOp::Const(_) | NumOp::AsOf | NumOp::Abs => true,
+        NumOp::Bin(b) | NumOp::BinConst(b, _) | NumOp::ConstBin(b, _) => total(b),
     }
 }
 
@@ -394,15 +446,21 @@ impl<'a> Item<'a> {
 const FALSE: u8 = 0;
 const TRUE: u8 = 1;
 const UNKNOWN: u8 = 2;
+/// Arithmetic overflowed: the general evaluator must decide (it reports the error).
+const GIVE_UP: u8 = 3;
 
 /// The predicate on one item in three-valued logic (`UNKNOWN` when missing values decide it).
 #[inline]
-fn test<'a>(ops: &[PredOp], item: Item<'a>, arena: &'a [Value]) -> u8 {
+fn test<'a>(ops: &[PredOp], item: Item<'a>, arena: &'a [Value], as_of: i32) -> u8 {
     // The common shapes without the operand stack: one test, or two joined by and/or.
     match ops {
-        [one] => return leaf(one, item, arena),
+        [one] => return leaf(one, item, arena, as_of),
         [a, b, join @ (PredOp::And | PredOp::Or)] if !is_operator(a) && !is_operator(b) => {
-            return combine(join, leaf(a, item, arena), leaf(b, item, arena));
+            return combine(
+                join,
+                leaf(a, item, arena, as_of),
+                leaf(b, item, arena, as_of),
+            );
         }
         _ => {}
     }
@@ -410,14 +468,17 @@ fn test<'a>(ops: &[PredOp], item: Item<'a>, arena: &'a [Value]) -> u8 {
     let mut sp = 0usize;
     for op in ops {
         let pushed = match op {
-            PredOp::Cmp { .. } | PredOp::In { .. } | PredOp::Bool(_) | PredOp::Exists(_) => {
-                leaf(op, item, arena)
-            }
+            PredOp::Cmp { .. }
+            | PredOp::In { .. }
+            | PredOp::Bool(_)
+            | PredOp::Exists(_)
+            | PredOp::Num { .. } => leaf(op, item, arena, as_of),
             PredOp::Not => {
                 if let Some(top) = sp.checked_sub(1).and_then(|i| stack.get_mut(i)) {
                     *top = match *top {
                         FALSE => TRUE,
                         TRUE => FALSE,
+                        GIVE_UP => GIVE_UP,
                         _ => UNKNOWN,
                     };
                 }
@@ -449,7 +510,7 @@ fn is_operator(op: &PredOp) -> bool {
 
 /// One test on the item, in three-valued logic.
 #[inline(always)]
-fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value]) -> u8 {
+fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value], as_of: i32) -> u8 {
     let truth = |b: Option<bool>| b.map_or(UNKNOWN, u8::from);
     match op {
         PredOp::Cmp { slots, op, value } => truth(value.compared(*op, at(item, slots, arena))),
@@ -466,6 +527,30 @@ fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value]) -> u8 {
             _ => UNKNOWN,
         },
         PredOp::Exists(slots) => u8::from(!matches!(at(item, slots, arena), Value::Missing)),
+        PredOp::Num { ops, op, value: c } => match value(ops, item, arena, as_of) {
+            // As the general `compare` does it on two numbers.
+            Some(x) => u8::from(match op {
+                CmpOp::Eq => x == *c,
+                CmpOp::Ne => x != *c,
+                CmpOp::Lt => x < *c,
+                CmpOp::Le => x <= *c,
+                CmpOp::Gt => x > *c,
+                CmpOp::Ge => x >= *c,
+            }),
+            // Missing operands make it unknown, as in the general evaluator; otherwise the
+            // arithmetic overflowed.
+            None if ops.iter().any(|o| match o {
+                NumOp::Field(slots) => !matches!(
+                    at(item, slots, arena),
+                    Value::Num(_) | Value::Int(_) | Value::Date(_)
+                ),
+                _ => false,
+            }) =>
+            {
+                UNKNOWN
+            }
+            None => GIVE_UP,
+        },
         PredOp::Not | PredOp::And | PredOp::Or => UNKNOWN,
     }
 }
@@ -473,6 +558,9 @@ fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value]) -> u8 {
 /// Kleene `and`/`or` of two truth values.
 #[inline]
 fn combine(join: &PredOp, a: u8, b: u8) -> u8 {
+    if a == GIVE_UP || b == GIVE_UP {
+        return GIVE_UP;
+    }
     let (absorbing, identity) = if matches!(join, PredOp::And) {
         (FALSE, TRUE)
     } else {
@@ -489,7 +577,7 @@ fn combine(join: &PredOp, a: u8, b: u8) -> u8 {
 
 /// The arithmetic on one item; `None` when a value is missing, a divisor is zero or the
 /// result is not finite.
-#[inline]
+#[inline(always)]
 fn value<'a>(ops: &[NumOp], item: Item<'a>, arena: &'a [Value], as_of: i32) -> Option<f64> {
     let mut stack = [0.0f64; STACK];
     let mut sp = 0usize;
@@ -537,15 +625,18 @@ pub(crate) fn run<'a>(
     let n = items.len();
     match kernel {
         Kernel::Pred(ops) => {
-            let mut counts = [0usize; 3];
+            let mut counts = [0usize; 4];
             for item in items {
                 if let Some(c) =
-                    counts.get_mut(usize::from(test(ops, Item::of(item, arena), arena)))
+                    counts.get_mut(usize::from(test(ops, Item::of(item, arena), arena, as_of)))
                 {
                     *c += 1;
                 }
             }
-            let [falses, trues, unknown] = counts;
+            let [falses, trues, unknown, give_up] = counts;
+            if give_up > 0 {
+                return None;
+            }
             // Where the general evaluator would report missing paths, let it.
             match kind {
                 AggKind::Count => Some(V::Num(trues as f64)),
@@ -568,6 +659,23 @@ pub(crate) fn run<'a>(
                 _ if n > 0 => V::Num(sum / n as f64),
                 _ => V::Missing,
             })
+        }
+        Kernel::Distinct(slots) => {
+            let mut seen = [DistinctKey::B(false); DISTINCT];
+            let mut n = 0usize;
+            for item in items {
+                let Some(key) =
+                    DistinctKey::of(at(Item::of(item, arena), slots, arena).view(arena))
+                else {
+                    continue;
+                };
+                if seen.get(..n).is_some_and(|s| s.contains(&key)) {
+                    continue;
+                }
+                *seen.get_mut(n)? = key;
+                n += 1;
+            }
+            Some(V::Num(n as f64))
         }
         Kernel::Field(slots) => {
             let mut best: Option<V> = None;
