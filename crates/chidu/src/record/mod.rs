@@ -213,6 +213,43 @@ mod tests {
         assert!(engine.record_from_deserializer(&value).is_ok());
     }
 
+    /// Paths are assembled as an error or a warning leaves each level: check deep ones.
+    #[test]
+    fn deep_paths_of_errors_and_warnings() {
+        let record = "id_field: id\nfields:\n  id: {type: string, required: true}\n  groups:\n    type: list\n    item:\n      fields:\n        name: {type: string}\n        sessions:\n          type: list\n          item:\n            fields:\n              day: {type: date}\n        grid: {type: list, item: {type: list, item: {type: int}}}\n";
+        let files = vec![
+            ("standard.yaml".to_owned(), "chidu: 1\nid: t\ntitle: {zh: 测试, en: Test}\ntotal: 10\ngrades: [{id: pass, min_score: 60}, {id: fail}]\nsections: [s.yaml]\n".to_owned()),
+            ("record.yaml".to_owned(), record.to_owned()),
+            ("s.yaml".to_owned(), "id: S\ntitle: {zh: 节, en: S}\npoints: 10\nindicators:\n  - id: A\n    title: {zh: 甲, en: A}\n    points: 10\n    check: 'sum(groups, count(sessions)) >= 0'\n".to_owned()),
+        ];
+        let engine = match Standard::from_strings(files, "").and_then(|s| s.compile()) {
+            Ok(e) => e,
+            Err(e) => panic!("pack: {e:?}"),
+        };
+        let bad = r#"{"id": "S-1", "groups": [{"name": "a"}, {"sessions": [{"day": "2026-01-01"}, {"day": "2026-02-30"}]}]}"#;
+        let Err(e) = engine.parse_json(bad.as_bytes()) else {
+            panic!("must fail")
+        };
+        assert_eq!(e.path, "groups[1].sessions[1].day");
+        assert_eq!(e.record.as_deref(), Some("S-1"));
+        let grid = r#"{"id": "S-1", "groups": [{"grid": [[1, 2], [3, "x"]]}]}"#;
+        let Err(e) = engine.parse_json(grid.as_bytes()) else {
+            panic!("must fail")
+        };
+        assert_eq!(e.path, "groups[0].grid[1][1]");
+        let missing_id = r#"{"groups": []}"#;
+        let Err(e) = engine.parse_json(missing_id.as_bytes()) else {
+            panic!("must fail")
+        };
+        assert_eq!(e.path, "id");
+        let odd = r#"{"id": "S-1", "x": 1, "groups": [{"sessions": [{}, {"day": "2026-01-01", "y": 2}], "z": 3}]}"#;
+        let Ok(r) = engine.parse_json(odd.as_bytes()) else {
+            panic!("must read")
+        };
+        let paths: Vec<&str> = r.warnings().iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(paths, ["x", "groups[0].sessions[1].y", "groups[0].z"]);
+    }
+
     #[test]
     fn errors_name_the_record_when_the_id_came_first() {
         let engine = engine();

@@ -17,7 +17,7 @@ const PRESENT: Value = Value::Bool(true);
 /// Longest list accepted in a record.
 const MAX_LIST: usize = 1_000_000;
 
-/// A path segment; field names borrow from the schema so tracking the path costs no allocation.
+/// A path segment; field names borrow from the schema, so naming a path costs no allocation.
 #[derive(Clone, Copy)]
 enum Seg<'m> {
     Field(&'m str),
@@ -26,9 +26,13 @@ enum Seg<'m> {
 
 pub(crate) struct Ctx<'m> {
     model: &'m Model,
-    path: Vec<Seg<'m>>,
+    /// The path of a failure, innermost segment first: each level adds its segment as the
+    /// error passes through it, so reading a valid record tracks no path at all.
+    trail: Vec<Seg<'m>>,
+    /// Unknown fields, with paths relative to the object being read until each enclosing
+    /// level prefixes its segment on the way out.
     pub(crate) warnings: Vec<crate::report::RecordWarning>,
-    failure: Option<(String, String)>,
+    failure: Option<String>,
     /// The root id field's slot, and the text of its value once read (string or integer, noted
     /// before it is type-checked), so an error names the record when the id came first.
     id_slot: Option<u32>,
@@ -62,7 +66,7 @@ impl<'m> Ctx<'m> {
     pub(crate) fn new(model: &'m Model) -> Self {
         Ctx {
             model,
-            path: Vec::new(),
+            trail: Vec::new(),
             warnings: Vec::new(),
             failure: None,
             id_slot: model
@@ -95,7 +99,7 @@ impl<'m> Ctx<'m> {
 
     fn path_string(&self) -> String {
         let mut s = String::new();
-        for seg in &self.path {
+        for seg in self.trail.iter().rev() {
             match seg {
                 Seg::Field(f) => {
                     if !s.is_empty() {
@@ -111,9 +115,20 @@ impl<'m> Ctx<'m> {
 
     fn fail<E: de::Error>(&mut self, message: String) -> E {
         if self.failure.is_none() {
-            self.failure = Some((self.path_string(), message.clone()));
+            self.failure = Some(message.clone());
         }
         E::custom(message)
+    }
+
+    /// Prefixes `seg` to the paths of the warnings from `from` on (raised inside it).
+    fn prefix_warnings(&mut self, from: usize, seg: Seg<'_>) {
+        for w in self.warnings.iter_mut().skip(from) {
+            let dot = if w.path.starts_with('[') { "" } else { "." };
+            w.path = match seg {
+                Seg::Field(f) => format!("{f}{dot}{}", w.path),
+                Seg::Index(i) => format!("[{i}]{dot}{}", w.path),
+            };
+        }
     }
 
     /// The error for a record that failed to read; `record` is asked for its id only when the
@@ -124,17 +139,10 @@ impl<'m> Ctx<'m> {
         record: impl FnOnce() -> Option<String>,
     ) -> RecordError {
         let record = self.id.take().or_else(record);
-        match self.failure.take() {
-            Some((path, message)) => RecordError {
-                record,
-                path,
-                message,
-            },
-            None => RecordError {
-                record,
-                path: self.path_string(),
-                message: fallback,
-            },
+        RecordError {
+            record,
+            path: self.path_string(),
+            message: self.failure.take().unwrap_or(fallback),
         }
     }
 }
@@ -207,14 +215,8 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                 },
                 Key::Unknown(name) => {
                     if self.keep && self.ctx.warnings.len() < 100 {
-                        let prefix = self.ctx.path_string();
-                        let path = if prefix.is_empty() {
-                            name
-                        } else {
-                            format!("{prefix}.{name}")
-                        };
                         self.ctx.warnings.push(RecordWarning {
-                            path,
+                            path: name,
                             message: "unknown field".to_owned(),
                         });
                     }
@@ -227,15 +229,23 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                     .and_then(|u| u.get(slot as usize))
                     .copied()
                     .unwrap_or(true);
-            self.ctx.path.push(Seg::Field(&field.name));
             let note_id = self.obj == ROOT && self.ctx.id_slot == Some(slot);
-            let v = map.next_value_seed(FieldSeed {
+            let warned = self.ctx.warnings.len();
+            let v = match map.next_value_seed(FieldSeed {
                 ctx: self.ctx,
                 ty: &field.ty,
                 keep,
                 note_id,
-            })?;
-            self.ctx.path.pop();
+            }) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.ctx.trail.push(Seg::Field(&field.name));
+                    return Err(e);
+                }
+            };
+            if self.ctx.warnings.len() > warned {
+                self.ctx.prefix_warnings(warned, Seg::Field(&field.name));
+            }
             if !schema.required.is_empty()
                 && !matches!(v, Value::Missing)
                 && let Some(i) = schema.required.iter().position(|&r| r == slot)
@@ -255,10 +265,8 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                 None => present & (1 << (i % 64)) != 0,
             };
             if !seen && let Some(f) = schema.fields.get(slot as usize) {
-                self.ctx.path.push(Seg::Field(&f.name));
-                let e = self.ctx.fail("required field is missing".to_owned());
-                self.ctx.path.pop();
-                return Err(e);
+                self.ctx.trail.push(Seg::Field(&f.name));
+                return Err(self.ctx.fail("required field is missing".to_owned()));
             }
         }
         // A value that is validated but not kept is marked present with a placeholder.
@@ -440,14 +448,22 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
             if i >= MAX_LIST {
                 return Err(self.ctx.fail(format!("list longer than {MAX_LIST} items")));
             }
-            self.ctx.path.push(Seg::Index(i));
-            let next = seq.next_element_seed(FieldSeed {
+            let warned = self.ctx.warnings.len();
+            let next = match seq.next_element_seed(FieldSeed {
                 ctx: self.ctx,
                 ty: item,
                 keep: self.keep,
                 note_id: false,
-            })?;
-            self.ctx.path.pop();
+            }) {
+                Ok(next) => next,
+                Err(e) => {
+                    self.ctx.trail.push(Seg::Index(i));
+                    return Err(e);
+                }
+            };
+            if self.ctx.warnings.len() > warned {
+                self.ctx.prefix_warnings(warned, Seg::Index(i));
+            }
             match next {
                 Some(v) => {
                     if self.keep {
