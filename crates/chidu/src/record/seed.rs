@@ -92,8 +92,13 @@ impl<'m> Ctx<'m> {
 
     /// The warnings and the arena of a record read to the end.
     pub(crate) fn finish(mut self) -> (Vec<RecordWarning>, Vec<Value>) {
-        let arena = std::mem::take(&mut self.arena);
+        let mut arena = std::mem::take(&mut self.arena);
         ARENA_HINT.with(|h| h.set(arena.len().min(MAX_ARENA_HINT)));
+        // Sized for the previous record: give back a large excess, since records may be kept
+        // by the thousand (shrinking in place is cheap).
+        if arena.capacity() > arena.len() + arena.len() / 2 {
+            arena.shrink_to_fit();
+        }
         (std::mem::take(&mut self.warnings), arena)
     }
 
