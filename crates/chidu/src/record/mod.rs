@@ -216,7 +216,7 @@ mod tests {
     /// Paths are assembled as an error or a warning leaves each level: check deep ones.
     #[test]
     fn deep_paths_of_errors_and_warnings() {
-        let record = "id_field: id\nfields:\n  id: {type: string, required: true}\n  groups:\n    type: list\n    item:\n      fields:\n        name: {type: string}\n        sessions:\n          type: list\n          item:\n            fields:\n              day: {type: date}\n        grid: {type: list, item: {type: list, item: {type: int}}}\n";
+        let record = "id_field: id\nfields:\n  id: {type: string, required: true}\n  groups:\n    type: list\n    item:\n      fields:\n        name: {type: string}\n        sessions:\n          type: list\n          item:\n            fields:\n              day: {type: date}\n        grid: {type: list, item: {type: list, item: {type: int}}}\n  meta:\n    fields:\n      note: {type: string}\n";
         let files = vec![
             ("standard.yaml".to_owned(), "chidu: 1\nid: t\ntitle: {zh: 测试, en: Test}\ntotal: 10\ngrades: [{id: pass, min_score: 60}, {id: fail}]\nsections: [s.yaml]\n".to_owned()),
             ("record.yaml".to_owned(), record.to_owned()),
@@ -242,12 +242,16 @@ mod tests {
             panic!("must fail")
         };
         assert_eq!(e.path, "id");
-        let odd = r#"{"id": "S-1", "x": 1, "groups": [{"sessions": [{}, {"day": "2026-01-01", "y": 2}], "z": 3}]}"#;
+        // `meta` is read by no rule: its unknown fields are listed all the same.
+        let odd = r#"{"id": "S-1", "x": 1, "groups": [{"sessions": [{}, {"day": "2026-01-01", "y": 2}], "z": 3}], "meta": {"note": "n", "q": 1}}"#;
         let Ok(r) = engine.parse_json(odd.as_bytes()) else {
             panic!("must read")
         };
         let paths: Vec<&str> = r.warnings().iter().map(|w| w.path.as_str()).collect();
-        assert_eq!(paths, ["x", "groups[0].sessions[1].y", "groups[0].z"]);
+        assert_eq!(
+            paths,
+            ["x", "groups[0].sessions[1].y", "groups[0].z", "meta.q"]
+        );
     }
 
     #[test]

@@ -219,7 +219,8 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                     None => continue,
                 },
                 Key::Unknown(name) => {
-                    if self.keep && self.ctx.warnings.len() < 100 {
+                    // Listed wherever they are, also under fields no rule reads (SPEC §9).
+                    if self.ctx.warnings.len() < 100 {
                         self.ctx.warnings.push(RecordWarning {
                             path: name,
                             message: "unknown field".to_owned(),
