@@ -134,6 +134,8 @@ pub(crate) struct Model {
     pub(crate) shared_lets: u32,
     /// Number of shared aggregate slots (see `Ir::SharedAgg`).
     pub(crate) shared_aggs: u32,
+    /// `let`s over all indicators: the values a report shows (one vector, sized once).
+    pub(crate) let_count: usize,
 }
 
 impl Model {

@@ -493,6 +493,7 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         return None;
     }
     let shared_lets = share_lets(&mut indicators);
+    let let_count = indicators.iter().map(|i| i.lets.len()).sum();
     let shared_aggs = {
         let mut ids = HashMap::new();
         for ind in &mut indicators {
@@ -529,6 +530,7 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         bases: raw.bases,
         shared_lets,
         shared_aggs,
+        let_count,
     })
 }
 

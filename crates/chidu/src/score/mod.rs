@@ -29,8 +29,7 @@ pub(crate) fn evaluate(
     cx.shared = vec![None; model.shared_lets as usize];
     cx.shared_aggs = vec![None; model.shared_aggs as usize];
     let mut results = Vec::with_capacity(model.indicators.len());
-    // One `let` value per declared let, so the vector is sized once.
-    let mut values = Vec::with_capacity(model.indicators.iter().map(|i| i.lets.len()).sum());
+    let mut values = Vec::with_capacity(model.let_count);
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();
     for (index, ind) in model.indicators.iter().enumerate() {
