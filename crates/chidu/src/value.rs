@@ -35,6 +35,15 @@ pub(crate) struct Span {
 }
 
 impl Span {
+    /// The range `start..start + len` of an arena. Records are bounded far below 4 G values
+    /// (file size and list limits), so the conversions do not saturate in practice.
+    pub(crate) fn new(start: usize, len: usize) -> Span {
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(len).unwrap_or(0),
+        }
+    }
+
     #[inline]
     pub(crate) fn slice(self, arena: &[Value]) -> &[Value] {
         let start = self.start as usize;

@@ -84,10 +84,7 @@ impl<'m> Ctx<'m> {
     fn seal(&mut self, start: usize) -> Span {
         let begin = self.arena.len();
         self.arena.extend(self.stack.drain(start..));
-        Span {
-            start: u32::try_from(begin).unwrap_or(u32::MAX),
-            len: u32::try_from(self.arena.len() - begin).unwrap_or(0),
-        }
+        Span::new(begin, self.arena.len() - begin)
     }
 
     /// The warnings and the arena of a record read to the end.
@@ -277,10 +274,7 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
         }
         // A value that is validated but not kept is marked present with a placeholder.
         Ok(if self.keep {
-            Value::Obj(Span {
-                start: u32::try_from(start).unwrap_or(u32::MAX),
-                len: u32::try_from(schema.fields.len()).unwrap_or(0),
-            })
+            Value::Obj(Span::new(start, schema.fields.len()))
         } else {
             PRESENT
         })
