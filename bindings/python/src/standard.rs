@@ -47,6 +47,11 @@ pub(crate) fn lang(name: &str) -> PyResult<chidu::Lang> {
     }
 }
 
+/// Where an item of a records list came from, as error entries name it.
+fn origin_of(index: usize) -> String {
+    format!("[{index}]")
+}
+
 /// One input of a batch, after conversion.
 enum Input {
     /// A dict copied out of Python (its position in the input, and the copy), to be read into
@@ -169,7 +174,7 @@ impl PyStandard {
     /// Converts one item of a records list.
     fn item(&self, types: &Types<'_>, index: usize, item: &Bound<'_, PyAny>) -> Input {
         // A record read from a dict needs no origin unless it is invalid: made when needed.
-        let origin = || format!("[{index}]");
+        let origin = || origin_of(index);
         if let Ok(s) = item.cast::<PyString>() {
             return match s.to_str() {
                 Ok(t) => Input::Raw(chidu::RawRecord {
@@ -211,7 +216,7 @@ impl PyStandard {
                         self.engine.evaluate_record(&record, options),
                     )),
                     Err(error) => chidu::Entry::Invalid {
-                        origin: format!("[{index}]"),
+                        origin: origin_of(*index),
                         error,
                     },
                 },

@@ -157,10 +157,7 @@ impl Tape {
                 .cast_exact::<PyString>()
                 .or_else(|_| key.cast::<PyString>())
             {
-                Ok(k) => match k.to_str() {
-                    Ok(text) => self.push_str(text),
-                    Err(e) => self.bad(e.to_string()),
-                },
+                Ok(k) => self.py_str(k),
                 Err(_) => self.bad(format!(
                     "keys must be strings, found a key of type {}",
                     convert::type_name(&key)
@@ -191,15 +188,10 @@ impl Tape {
         // Exact built-in types first: an exact check is one pointer comparison, while the
         // subclass-aware checks below are function calls under the stable ABI.
         if let Ok(s) = v.cast_exact::<PyString>() {
-            return match s.to_str() {
-                Ok(t) => self.push_str(t),
-                Err(e) => self.bad(e.to_string()),
-            };
+            return self.py_str(s);
         }
         if let Ok(i) = v.cast_exact::<PyInt>() {
-            if let Ok(n) = i.extract::<i64>() {
-                return self.toks.push(Tok::Int(n));
-            }
+            return self.py_int(i);
         } else if let Ok(b) = v.cast_exact::<PyBool>() {
             return self.toks.push(Tok::Bool(b.is_true()));
         } else if let Ok(d) = v.cast_exact::<PyDict>() {
@@ -208,10 +200,7 @@ impl Tape {
             return self.seq(types, l.iter(), depth);
         }
         if let Ok(s) = v.cast::<PyString>() {
-            return match s.to_str() {
-                Ok(t) => self.push_str(t),
-                Err(e) => self.bad(e.to_string()),
-            };
+            return self.py_str(s);
         }
         if let Ok(d) = v.cast::<PyDict>() {
             return self.dict(types, d, depth);
@@ -223,13 +212,7 @@ impl Tape {
             return self.toks.push(Tok::Bool(b.is_true()));
         }
         if let Ok(i) = v.cast::<PyInt>() {
-            if let Ok(n) = i.extract::<i64>() {
-                return self.toks.push(Tok::Int(n));
-            }
-            if let Ok(n) = i.extract::<u64>() {
-                return self.toks.push(Tok::UInt(n));
-            }
-            return self.bad("integer out of range".to_owned());
+            return self.py_int(i);
         }
         if let Ok(f) = v.cast::<PyFloat>() {
             let x = f.value();
@@ -245,6 +228,23 @@ impl Tape {
             return self.seq(types, t.iter(), depth);
         }
         self.slow(types, v);
+    }
+
+    fn py_str(&mut self, s: &Bound<'_, PyString>) {
+        match s.to_str() {
+            Ok(t) => self.push_str(t),
+            Err(e) => self.bad(e.to_string()),
+        }
+    }
+
+    fn py_int(&mut self, i: &Bound<'_, PyInt>) {
+        if let Ok(n) = i.extract::<i64>() {
+            self.toks.push(Tok::Int(n));
+        } else if let Ok(n) = i.extract::<u64>() {
+            self.toks.push(Tok::UInt(n));
+        } else {
+            self.bad("integer out of range".to_owned());
+        }
     }
 
     /// Dates, missing markers, bytes, and whatever the value converter can turn into JSON.
