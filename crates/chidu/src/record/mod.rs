@@ -180,6 +180,23 @@ mod tests {
         }
     }
 
+    /// The error reading JSON text must give.
+    fn read_error(engine: &crate::Engine, json: &str) -> crate::RecordError {
+        match engine.parse_json(json.as_bytes()) {
+            Err(e) => e,
+            Ok(_) => panic!("must fail: {json}"),
+        }
+    }
+
+    /// The same through the deserializer entry point.
+    fn de_error(engine: &crate::Engine, json: &str) -> crate::RecordError {
+        let mut de = serde_json::Deserializer::from_str(json);
+        match engine.record_from_deserializer(&mut de) {
+            Err(e) => e,
+            Ok(_) => panic!("must fail: {json}"),
+        }
+    }
+
     const GOOD: &str = r#"{"id": "S-1", "name": "城厢镇社工站", "county": "示例县",
         "opening_days_per_week": 5, "premises": {"mode": "independent", "area_m2": 72},
         "staff": [{"name": "王某", "role": "station_head", "employment": "full_time"}],
@@ -227,20 +244,14 @@ mod tests {
             Err(e) => panic!("pack: {e:?}"),
         };
         let bad = r#"{"id": "S-1", "groups": [{"name": "a"}, {"sessions": [{"day": "2026-01-01"}, {"day": "2026-02-30"}]}]}"#;
-        let Err(e) = engine.parse_json(bad.as_bytes()) else {
-            panic!("must fail")
-        };
+        let e = read_error(&engine, bad);
         assert_eq!(e.path, "groups[1].sessions[1].day");
         assert_eq!(e.record.as_deref(), Some("S-1"));
         let grid = r#"{"id": "S-1", "groups": [{"grid": [[1, 2], [3, "x"]]}]}"#;
-        let Err(e) = engine.parse_json(grid.as_bytes()) else {
-            panic!("must fail")
-        };
+        let e = read_error(&engine, grid);
         assert_eq!(e.path, "groups[0].grid[1][1]");
         let missing_id = r#"{"groups": []}"#;
-        let Err(e) = engine.parse_json(missing_id.as_bytes()) else {
-            panic!("must fail")
-        };
+        let e = read_error(&engine, missing_id);
         assert_eq!(e.path, "id");
         // `meta` is read by no rule: its unknown fields are listed all the same.
         let odd = r#"{"id": "S-1", "x": 1, "groups": [{"sessions": [{}, {"day": "2026-01-01", "y": 2}], "z": 3}], "meta": {"note": "n", "q": 1}}"#;
@@ -258,35 +269,23 @@ mod tests {
     fn errors_name_the_record_when_the_id_came_first() {
         let engine = engine();
         let bad = r#"{"id": "S-9", "premises": {"mode": "rented"}}"#;
-        let mut de = serde_json::Deserializer::from_str(bad);
-        let Err(e) = engine.record_from_deserializer(&mut de) else {
-            panic!("must fail")
-        };
+        let e = de_error(&engine, bad);
         assert_eq!(e.record.as_deref(), Some("S-9"));
         assert_eq!(e.path, "premises.mode");
         assert_eq!(engine.parse_json(bad.as_bytes()).err(), Some(e));
 
         let numeric = r#"{"id": 42, "opening_days_per_week": "five"}"#;
-        let mut de = serde_json::Deserializer::from_str(numeric);
-        let Err(e) = engine.record_from_deserializer(&mut de) else {
-            panic!("must fail")
-        };
+        let e = de_error(&engine, numeric);
         assert_eq!(e.record.as_deref(), Some("42"));
         assert_eq!(e.path, "id");
 
         // The id after the bad value is not known to a reader that cannot go back.
         let late = r#"{"premises": {"mode": "rented"}, "id": "S-10"}"#;
-        let mut de = serde_json::Deserializer::from_str(late);
-        let Err(e) = engine.record_from_deserializer(&mut de) else {
-            panic!("must fail")
-        };
+        let e = de_error(&engine, late);
         assert_eq!((e.record, e.path.as_str()), (None, "premises.mode"));
 
         let missing = r#"{"name": "x"}"#;
-        let mut de = serde_json::Deserializer::from_str(missing);
-        let Err(e) = engine.record_from_deserializer(&mut de) else {
-            panic!("must fail")
-        };
+        let e = de_error(&engine, missing);
         assert_eq!((e.record, e.path.as_str()), (None, "id"));
 
         let list = "[1, 2]";
