@@ -126,7 +126,7 @@ fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value], as_of: i32) -> u8 {
         PredOp::Exists(slots) => u8::from(!matches!(at(item, slots, arena), Value::Missing)),
         PredOp::Num { ops, op, value: c } => match value(ops, item, arena, as_of) {
             // As the general `compare` does it on two numbers.
-            Some(x) => u8::from(match op {
+            Ok(x) => u8::from(match op {
                 CmpOp::Eq => x == *c,
                 CmpOp::Ne => x != *c,
                 CmpOp::Lt => x < *c,
@@ -134,19 +134,8 @@ fn leaf<'a>(op: &PredOp, item: Item<'a>, arena: &'a [Value], as_of: i32) -> u8 {
                 CmpOp::Gt => x > *c,
                 CmpOp::Ge => x >= *c,
             }),
-            // Missing operands make it unknown, as in the general evaluator; otherwise the
-            // arithmetic overflowed.
-            None if ops.iter().any(|o| match o {
-                NumOp::Field(slots) => !matches!(
-                    at(item, slots, arena),
-                    Value::Num(_) | Value::Int(_) | Value::Date(_)
-                ),
-                _ => false,
-            }) =>
-            {
-                UNKNOWN
-            }
-            None => GIVE_UP,
+            Err(Stop::Missing) => UNKNOWN,
+            Err(Stop::Failed) => GIVE_UP,
         },
         PredOp::Not | PredOp::And | PredOp::Or => UNKNOWN,
     }
@@ -172,10 +161,18 @@ fn combine(join: &PredOp, a: u8, b: u8) -> u8 {
     }
 }
 
-/// The arithmetic on one item; `None` when a value is missing, a divisor is zero or the
-/// result is not finite.
+/// Why per-item arithmetic has no value.
+#[derive(Clone, Copy)]
+enum Stop {
+    /// An operand is missing (or not a number): unknown, as in the general evaluator.
+    Missing,
+    /// A divisor was zero or the result not finite: the general evaluator reports it.
+    Failed,
+}
+
+/// The arithmetic on one item.
 #[inline(always)]
-fn value<'a>(ops: &[NumOp], item: Item<'a>, arena: &'a [Value], as_of: i32) -> Option<f64> {
+fn value<'a>(ops: &[NumOp], item: Item<'a>, arena: &'a [Value], as_of: i32) -> Result<f64, Stop> {
     let mut stack = [0.0f64; STACK];
     let mut sp = 0usize;
     for op in ops {
@@ -184,31 +181,38 @@ fn value<'a>(ops: &[NumOp], item: Item<'a>, arena: &'a [Value], as_of: i32) -> O
                 Value::Num(x) => *x,
                 Value::Int(i) => *i as f64,
                 Value::Date(d) => f64::from(*d),
-                _ => return None,
+                _ => return Err(Stop::Missing),
             },
             NumOp::Const(x) => *x,
             NumOp::AsOf => f64::from(as_of),
             NumOp::Abs | NumOp::BinConst(..) | NumOp::ConstBin(..) => {
-                let top = stack.get_mut(sp.checked_sub(1)?)?;
+                let top = sp
+                    .checked_sub(1)
+                    .and_then(|i| stack.get_mut(i))
+                    .ok_or(Stop::Failed)?;
                 *top = match op {
-                    NumOp::BinConst(bin, c) => bin.apply(*top, *c)?,
-                    NumOp::ConstBin(bin, c) => bin.apply(*c, *top)?,
-                    _ => top.abs(),
-                };
+                    NumOp::BinConst(bin, c) => bin.apply(*top, *c),
+                    NumOp::ConstBin(bin, c) => bin.apply(*c, *top),
+                    _ => Some(top.abs()),
+                }
+                .ok_or(Stop::Failed)?;
                 continue;
             }
             NumOp::Bin(bin) => {
-                sp = sp.checked_sub(1)?;
-                let y = *stack.get(sp)?;
-                let x = stack.get_mut(sp.checked_sub(1)?)?;
-                *x = bin.apply(*x, y)?;
+                sp = sp.checked_sub(1).ok_or(Stop::Failed)?;
+                let y = *stack.get(sp).ok_or(Stop::Failed)?;
+                let x = sp
+                    .checked_sub(1)
+                    .and_then(|i| stack.get_mut(i))
+                    .ok_or(Stop::Failed)?;
+                *x = bin.apply(*x, y).ok_or(Stop::Failed)?;
                 continue;
             }
         };
-        *stack.get_mut(sp)? = pushed;
+        *stack.get_mut(sp).ok_or(Stop::Failed)? = pushed;
         sp += 1;
     }
-    stack.first().copied()
+    stack.first().copied().ok_or(Stop::Failed)
 }
 
 /// Runs the aggregate over `items`; `None` when a missing value needs the general path.
@@ -249,7 +253,7 @@ pub(crate) fn run<'a>(
         Kernel::Num(ops) => {
             let mut sum = 0.0;
             for item in items {
-                sum += value(ops, Item::of(item, arena), arena, as_of)?;
+                sum += value(ops, Item::of(item, arena), arena, as_of).ok()?;
             }
             Some(match kind {
                 AggKind::Sum => V::Num(sum),
