@@ -42,6 +42,63 @@ pub(crate) struct ObjSchema {
     pub(crate) index: HashMap<String, u32, foldhash::fast::FixedState>,
     /// Slots of the required fields.
     pub(crate) required: Vec<u32>,
+    /// Each field's name as words, by slot, to test a record's key against the expected one.
+    pub(crate) words: Vec<NameWords>,
+}
+
+/// A field name as its length and two overlapping little-endian words that together cover every
+/// byte of names up to 16 bytes: testing a key costs a few loads, not a `memcmp` call (keys are
+/// tested once per field of every record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameWords {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl NameWords {
+    pub(crate) fn of(name: &[u8]) -> NameWords {
+        let (head, tail) = NameWords::words(name);
+        NameWords {
+            len: name.len(),
+            head,
+            tail,
+        }
+    }
+
+    /// Whether `key` is this name. Names beyond 16 bytes compare in full.
+    #[inline]
+    pub(crate) fn is(&self, name: &str, key: &str) -> bool {
+        self.len == key.len()
+            && if self.len <= 16 {
+                NameWords::words(key.as_bytes()) == (self.head, self.tail)
+            } else {
+                name == key
+            }
+    }
+
+    /// Two words that cover every byte of `b` when it has at most 16 (fixed-width loads).
+    #[inline]
+    fn words(b: &[u8]) -> (u64, u64) {
+        let n = b.len();
+        let load8 = |at: usize| {
+            b.get(at..at + 8)
+                .and_then(|s| <[u8; 8]>::try_from(s).ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let load4 = |at: usize| {
+            b.get(at..at + 4)
+                .and_then(|s| <[u8; 4]>::try_from(s).ok())
+                .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+        };
+        let byte = |at: usize| b.get(at).map_or(0, |&x| u64::from(x));
+        match n {
+            8.. => (load8(0), load8(n - 8)),
+            4..8 => (load4(0), load4(n - 4)),
+            1..4 => (byte(0) | (byte(n / 2) << 8), byte(n - 1)),
+            0 => (0, 0),
+        }
+    }
 }
 
 impl ObjSchema {
@@ -235,6 +292,7 @@ impl RecordSchema {
                 obj.required.push(slot);
             }
             obj.index.insert(k.name.clone(), slot);
+            obj.words.push(NameWords::of(k.name.as_bytes()));
             obj.fields.push(def);
         }
         Some(obj)
@@ -342,5 +400,51 @@ impl RecordSchema {
             }
         };
         Some(ty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameWords;
+    use proptest::prelude::*;
+
+    /// Names of every length class, and keys that differ from them in one byte at every position.
+    #[test]
+    fn name_words_tell_every_byte() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "role",
+            "years",
+            "expiry",
+            "verified",
+            "full_time",
+            "open_hours_week",
+            "fire_drill_date1",
+            "a_name_longer_than_16",
+            "名称",
+            "负责人姓名",
+        ];
+        for name in names {
+            let w = NameWords::of(name.as_bytes());
+            assert!(w.is(name, name), "{name}");
+            for i in 0..name.len() {
+                let mut other = name.as_bytes().to_vec();
+                other[i] ^= 1;
+                if let Ok(other) = std::str::from_utf8(&other) {
+                    assert!(!w.is(name, other), "{name} vs {other}");
+                }
+            }
+            assert!(!w.is(name, &format!("{name}x")));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn name_words_agree_with_string_equality(a in "[a-c_]{0,20}", b in "[a-c_]{0,20}") {
+            prop_assert_eq!(NameWords::of(a.as_bytes()).is(&a, &b), a == b);
+        }
     }
 }

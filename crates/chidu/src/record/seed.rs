@@ -510,11 +510,9 @@ impl<'de> Visitor<'de> for KeyLookup<'_> {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        if self
-            .obj
-            .fields
-            .get(self.hint as usize)
-            .is_some_and(|f| f.name == v)
+        let hint = self.hint as usize;
+        if let (Some(f), Some(w)) = (self.obj.fields.get(hint), self.obj.words.get(hint))
+            && w.is(&f.name, v)
         {
             return Ok(Key::Known(self.hint));
         }
