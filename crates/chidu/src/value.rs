@@ -110,6 +110,18 @@ pub(crate) fn equal(a: V, b: V) -> Option<bool> {
     })
 }
 
+/// `n` as an integer when it is whole and exactly representable (|n| < 9e15): the one test for
+/// writing a number as an integer, wherever records are read or reports shown.
+#[inline]
+pub(crate) fn whole(n: f64) -> Option<i64> {
+    if n.abs() < 9.0e15 {
+        let i = n as i64;
+        (i as f64 == n).then_some(i)
+    } else {
+        None
+    }
+}
+
 /// Days since 1970-01-01 for a valid civil date (Howard Hinnant's algorithm).
 pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -162,6 +174,31 @@ pub(crate) fn format_date(days: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_agrees_with_fract() {
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            -3.0,
+            0.5,
+            -2.5,
+            1e-300,
+            8.9e15,
+            9.0e15,
+            -9.0e15,
+            2f64.powi(53),
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            123_456.75,
+        ] {
+            let expected = (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64);
+            assert_eq!(whole(n), expected, "{n}");
+        }
+    }
 
     #[test]
     fn dates_round_trip_and_reject_impossible_days() {

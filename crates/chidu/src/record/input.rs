@@ -420,10 +420,9 @@ fn convert_cell(model: Option<&Model>, segs: &[&str], cell: &str) -> Result<J, S
             if !n.is_finite() {
                 return Err(format!("{cell:?} is not a finite number"));
             }
-            Ok(if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                J::from(n as i64)
-            } else {
-                serde_json::Number::from_f64(n).map_or(J::Null, J::Number)
+            Ok(match crate::value::whole(n) {
+                Some(i) => J::from(i),
+                None => serde_json::Number::from_f64(n).map_or(J::Null, J::Number),
             })
         }
         Some(FieldTy::Bool) => match cell.to_ascii_lowercase().as_str() {

@@ -360,8 +360,10 @@ impl<'m> FieldSeed<'_, 'm, '_> {
             FieldTy::Number => Ok(if self.keep { Value::Num(n) } else { PRESENT }),
             FieldTy::Int => match int {
                 Some(i) => Ok(Value::Int(i)),
-                None if n.fract() == 0.0 && n.abs() < 9.0e15 => Ok(Value::Int(n as i64)),
-                None => Err(self.wrong(&format!("{n}"))),
+                None => match crate::value::whole(n) {
+                    Some(i) => Ok(Value::Int(i)),
+                    None => Err(self.wrong(&format!("{n}"))),
+                },
             },
             _ => Err(self.wrong(&format!("the number {n}"))),
         }

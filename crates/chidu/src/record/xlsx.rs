@@ -203,11 +203,9 @@ fn text_of(d: &Data) -> Option<String> {
     match d {
         Data::String(s) => Some(s.trim().to_owned()),
         Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) => Some(if f.fract() == 0.0 && f.abs() < 9.0e15 {
-            (*f as i64).to_string()
-        } else {
-            f.to_string()
-        }),
+        Data::Float(f) => {
+            Some(crate::value::whole(*f).map_or_else(|| f.to_string(), |i| i.to_string()))
+        }
         Data::Bool(b) => Some(b.to_string()),
         Data::DateTime(dt) => Some(excel_date(dt)),
         Data::DateTimeIso(s) => Some(s.chars().take(10).collect()),
@@ -266,10 +264,9 @@ fn number(n: f64) -> Result<J, String> {
     if !n.is_finite() {
         return Err(format!("{n} is not a finite number"));
     }
-    Ok(if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        J::from(n as i64)
-    } else {
-        serde_json::Number::from_f64(n).map_or(J::Null, J::Number)
+    Ok(match crate::value::whole(n) {
+        Some(i) => J::from(i),
+        None => serde_json::Number::from_f64(n).map_or(J::Null, J::Number),
     })
 }
 

@@ -41,10 +41,9 @@ pub(crate) struct Num2(pub(crate) f64);
 impl Serialize for Num2 {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = round2(self.0);
-        if r.fract() == 0.0 && r.abs() < 9.0e15 {
-            s.serialize_i64(r as i64)
-        } else {
-            s.serialize_f64(r)
+        match crate::value::whole(r) {
+            Some(i) => s.serialize_i64(i),
+            None => s.serialize_f64(r),
         }
     }
 }

@@ -141,13 +141,7 @@ impl Shown {
         match v {
             V::Missing => Shown::Null,
             V::Bool(b) => Shown::Bool(b),
-            V::Num(n) => {
-                if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                    Shown::Int(n as i64)
-                } else {
-                    Shown::Num(n)
-                }
-            }
+            V::Num(n) => crate::value::whole(n).map_or(Shown::Num(n), Shown::Int),
             V::Str(s) => Shown::Str(s.to_owned()),
             V::Date(d) => Shown::Date(Date(d)),
             V::Enum(i) => Shown::Str(
@@ -511,8 +505,8 @@ pub fn round2(x: f64) -> f64 {
 /// A number as people write it: no trailing zeros, at most 2 decimals.
 pub fn fmt_num(x: f64) -> String {
     let r = round2(x);
-    if r.fract() == 0.0 && r.abs() < 1e15 {
-        format!("{}", r as i64)
+    if let Some(i) = crate::value::whole(r) {
+        i.to_string()
     } else {
         let s = format!("{r:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
