@@ -138,12 +138,21 @@ pub enum Shown {
 impl Shown {
     /// `enum_names` resolves enum indexes to names when the static type is known.
     pub(crate) fn from_view(v: V, enum_names: Option<&[String]>, arena: &[Value]) -> Shown {
+        // Scalars inline; text and lists out of line, so the common case (two numbers per
+        // comparison of every indicator of every report) stays a few instructions.
         match v {
-            V::Missing => Shown::Null,
+            V::Missing | V::Obj(_) => Shown::Null,
             V::Bool(b) => Shown::Bool(b),
             V::Num(n) => crate::value::whole(n).map_or(Shown::Num(n), Shown::Int),
-            V::Str(s) => Shown::Str(s.to_owned()),
             V::Date(d) => Shown::Date(Date(d)),
+            _ => Shown::from_view_cold(v, enum_names, arena),
+        }
+    }
+
+    #[inline(never)]
+    fn from_view_cold(v: V, enum_names: Option<&[String]>, arena: &[Value]) -> Shown {
+        match v {
+            V::Str(s) => Shown::Str(s.to_owned()),
             V::Enum(i) => Shown::Str(
                 enum_names
                     .and_then(|n| n.get(i as usize))
@@ -157,7 +166,7 @@ impl Shown {
                     .map(|x| Shown::from_view(x.view(arena), enum_names, arena))
                     .collect(),
             ),
-            V::Obj(_) => Shown::Null,
+            _ => Shown::Null,
         }
     }
 
@@ -235,6 +244,26 @@ pub struct IndicatorResult {
     pub(crate) failed: usize,
     /// What would have been earned without a waiver.
     pub(crate) unwaived: (Status, f64),
+}
+
+impl IndicatorResult {
+    /// A result before evaluation: not met, nothing earned.
+    pub(crate) fn blank(index: usize, possible: f64) -> IndicatorResult {
+        IndicatorResult {
+            index,
+            status: Status::NotMet,
+            earned: 0.0,
+            possible,
+            values: 0..0,
+            comparison: None,
+            deductions: Vec::new(),
+            missing: Vec::new(),
+            error: None,
+            measure: None,
+            failed: 0,
+            unwaived: (Status::NotMet, 0.0),
+        }
+    }
 }
 
 /// A waiver's fate in a report.

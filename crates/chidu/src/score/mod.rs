@@ -33,7 +33,13 @@ pub(crate) fn evaluate(
     let mut waiver_uses = Vec::new();
     let record_id = record.info.id.as_deref();
     for (index, ind) in model.indicators.iter().enumerate() {
-        let mut r = indicator(model, index, ind, &mut cx, &mut values);
+        // Filled in place: a result is a few hundred bytes, and moving it into the vector was a
+        // memcpy per indicator of every report.
+        results.push(IndicatorResult::blank(index, ind.points));
+        let Some(r) = results.last_mut() else {
+            continue;
+        };
+        indicator(model, ind, &mut cx, &mut values, r);
         if let Some(w) = waivers
             .iter()
             .find(|w| *w.indicator == *ind.id && Some(w.record.as_str()) == record_id)
@@ -55,7 +61,6 @@ pub(crate) fn evaluate(
                 state,
             });
         }
-        results.push(r);
     }
     let (score, bonus) = score_of(model, &results, false);
     // Only an applied waiver can make the two scores differ.
@@ -132,44 +137,30 @@ fn is_veto(model: &Model, r: &IndicatorResult) -> bool {
 
 fn indicator<'a>(
     model: &'a Model,
-    index: usize,
     ind: &'a Indicator,
     cx: &mut Cx<'a>,
     values: &mut Vec<Shown>,
-) -> IndicatorResult {
+    result: &mut IndicatorResult,
+) {
     let values_start = values.len() as u32;
     cx.lets.clear();
     cx.let_missing.clear();
     cx.missing.clear();
     cx.error = None;
     let possible = ind.points;
-    let mut result = IndicatorResult {
-        index,
-        status: Status::NotMet,
-        earned: 0.0,
-        possible,
-        values: 0..0,
-        comparison: None,
-        deductions: Vec::new(),
-        missing: Vec::new(),
-        error: None,
-        measure: None,
-        failed: 0,
-        unwaived: (Status::NotMet, 0.0),
-    };
     if let Some((when, _)) = &ind.when {
         match eval(when, cx) {
             V::Bool(true) => {}
             V::Bool(false) => {
                 result.status = Status::NotApplicable;
                 result.unwaived = (Status::NotApplicable, 0.0);
-                return result;
+                return;
             }
             _ => {
                 result.status = Status::NoEvidence;
                 result.missing = dedup(&cx.missing);
                 result.unwaived = (Status::NoEvidence, 0.0);
-                return result;
+                return;
             }
         }
         cx.missing.clear();
@@ -238,7 +229,6 @@ fn indicator<'a>(
     result.status = status;
     result.earned = earned;
     result.unwaived = (status, earned);
-    result
 }
 
 fn dedup(refs: &[crate::expr::eval::MissingRef]) -> Vec<String> {
