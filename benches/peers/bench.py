@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
 """Peer benchmark driver (see docs/performance.md). Run through run.sh.
 
-Usage: bench.py DATA.jsonl [--cold] [--rss] [--runs 3]
+Usage: bench.py DATA.jsonl [--cold] [--rss] [--runs 3] [--skip KEYS]
 
 For each engine: end to end (JSONL bytes already in memory → per-record score and failed
 rule ids) and evaluation only (records pre-parsed into the engine's native form), records/s,
 median of --runs. Every engine's digest (per-rule fail counts + sum of 100 × score ÷ total)
 must equal plain Python's.
+
+--cold adds each engine's cold start: the wall time of a fresh process that loads the engine
+and the 40 rules and scores the first record (median of 5; Python engines include starting
+the interpreter and importing the engine, as a user's script would). --rss adds each engine's
+peak RSS over one end-to-end pass of DATA in a fresh process (GNU time), which includes the
+JSONL held in memory. Both run this script again as `bench.py --child KEY cold|rss DATA`.
 """
-import argparse
+# Only what the engines need at module level: `--child` runs (cold start) import this module,
+# so the harness's own modules (argparse, statistics, subprocess, tempfile) load where used.
 import gc
 import io
-import json
 import os
 import re
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -255,6 +258,8 @@ class ChiduPython(Engine):
 
 # ---------------------------------------------------------------- timing
 def timed(fn, runs):
+    import statistics
+
     ts = []
     res = None
     for _ in range(runs):
@@ -267,6 +272,8 @@ def timed(fn, runs):
 
 def run_proc(cmd, env=None):
     """Runs cmd; returns (wall seconds, peak RSS MiB)."""
+    import subprocess
+
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, ru = os.wait4(p.pid, 0)
@@ -285,6 +292,8 @@ def peak_rss(cmd):
     Not wait4's own figure: a child started from this (large) Python process reports this
     process's peak RSS at the exec, not the child's own. time is small, so its child's is.
     """
+    import subprocess
+
     t = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, check=False)
@@ -294,11 +303,65 @@ def peak_rss(cmd):
     return wall, int(p.stderr.decode().split()[-1]) / 1024
 
 
+BUILT_IN = [("python", PlainPython), ("chidu-py", ChiduPython), ("polars", Polars)]
+
+
+def engines():
+    """(key, class) of every Python-driven engine, the optional ones when importable."""
+    found = list(BUILT_IN)
+    for mod in ("peers_extra", "peers_more"):  # datalogic, zen; pandas, jsonschema-rs, regorus
+        try:
+            found += __import__(mod).ENGINES
+        except ImportError as e:
+            print(f"# no {mod}: {e}", flush=True)
+    return found
+
+
+def child(key, mode, data):
+    """One engine in a fresh process: `cold` scores DATA's first record; `rss` runs e2e once.
+
+    The optional engines' modules are imported only for their own keys, as a user's script
+    would import only the engine it uses.
+    """
+    cls = dict(BUILT_IN).get(key) or dict(engines())[key]
+    blob = Path(data).read_bytes()
+    lines = blob.splitlines()
+    if mode == "cold":
+        lines = lines[:1]
+        blob = lines[0] + b"\n"
+    eng = cls()
+    eng.e2e(lines, blob)
+
+
+def child_cmd(key, mode):
+    """The command line that runs one engine in a fresh process; the data file goes last."""
+    return lambda path: [sys.executable, __file__, "--child", key, mode, str(path)]
+
+
+def costs(cold_cmd, rss_cmd, one, data, a):
+    """(cold start ms, peak RSS MiB), each None unless --cold / --rss asked for it.
+
+    `cold_cmd(path)` and `rss_cmd(path)` are command lines for a data file; `one` holds the
+    first record only.
+    """
+    import statistics
+
+    cold_ms = statistics.median(peak_rss(cold_cmd(one))[0] * 1e3 for _ in range(5)) if a.cold else None
+    mib = peak_rss(rss_cmd(data))[1] if a.rss else None
+    return cold_ms, mib
+
+
 def cli_cmd(data, out="/dev/null"):
     return [str(CLI), "check", str(PACK), str(data), "--as-of", AS_OF, "--format", "jsonl", "-o", out]
 
 
 def main():
+    import argparse
+    import json
+    import statistics
+    import subprocess
+    import tempfile
+
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
     ap.add_argument("--runs", type=int, default=3)
@@ -314,6 +377,9 @@ def main():
           f"median of {a.runs}; affinity {sorted(os.sched_getaffinity(0))}", flush=True)
 
     rows = []  # (name, e2e rps, eval rps, digest ok, note)
+    cost = {}  # name -> (cold start ms, peak RSS MiB)
+    one = Path(tempfile.gettempdir()) / "chidu_peers_one.jsonl"
+    one.write_bytes(lines[0] + b"\n")
     ref = digest_of(PlainPython().e2e(lines, blob))
     print("# reference digest (plain Python):", json.dumps(ref, separators=(",", ":")), flush=True)
 
@@ -328,8 +394,11 @@ def main():
     if RUST_EX.exists():
         out = subprocess.run([str(RUST_EX), str(PACK), str(data), str(a.runs)], capture_output=True, check=True, text=True)
         r = json.loads(out.stdout)
-        rows.append(("chidu Rust API (parse_json + evaluate_record)", r["e2e_rps"], r["eval_rps"],
+        name = "chidu Rust API (parse_json + evaluate_record)"
+        rows.append((name, r["e2e_rps"], r["eval_rps"],
                      check("rust", r["digest"]), "eval-only: pre-parsed chidu::Record"))
+        rust = lambda path: [str(RUST_EX), "--e2e-only", str(PACK), str(path), "1"]
+        cost[name] = costs(rust, rust, one, data, a)
         print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
     else:
         print("# SKIP chidu Rust API: example binary not built", flush=True)
@@ -340,6 +409,8 @@ def main():
         r = json.loads(out.stdout)
         rows.append((LIMIT, r["e2e_rps"], r["eval_rps"], check("handwritten", r["digest"]),
                      "benches/peers/handwritten; eval-only: pre-parsed structs borrowing the input"))
+        hand = lambda path: [str(HANDWRITTEN), "--e2e-only", str(path), "1"]
+        cost[LIMIT] = costs(hand, hand, one, data, a)
     else:
         print("# SKIP hand-written limit: binary not built", flush=True)
 
@@ -351,24 +422,13 @@ def main():
                 (100.0 * o["score"] / o["total"], [g["indicator"] for g in o["gaps"]])
                 for o in map(orjson.loads, Path(tf.name).read_bytes().splitlines()))
         walls = [run_proc(cli_cmd(data))[0] for _ in range(a.runs)]
-        rows.append(("chidu CLI (check --format jsonl -o /dev/null)", n / statistics.median(walls), None,
+        name = "chidu CLI (check --format jsonl -o /dev/null)"
+        rows.append((name, n / statistics.median(walls), None,
                      check("cli", d), "whole process: start, load pack, read file, write reports"))
+        cost[name] = costs(cli_cmd, cli_cmd, one, data, a)
 
-    engines = [("python", PlainPython), ("chidu-py", ChiduPython), ("polars", Polars)]
-    try:
-        import peers_extra  # noqa: F401  (optional: datalogic, zen)
-
-        engines += peers_extra.ENGINES
-    except ImportError as e:
-        print(f"# no extra peers: {e}", flush=True)
-    try:
-        import peers_more  # noqa: F401  (optional: pandas, jsonschema-rs, zen, regorus)
-
-        engines += peers_more.ENGINES
-    except ImportError as e:
-        print(f"# no more peers: {e}", flush=True)
     skip = set(filter(None, a.skip.split(",")))
-    for key, cls in engines:
+    for key, cls in engines():
         if key in skip:
             continue
         try:
@@ -384,8 +444,10 @@ def main():
         else:
             ok = check(eng.name, digest_of(res)) and check(eng.name + " eval", digest_of(res2))
         rows.append((eng.name, n / t_e2e, n / t_eval, ok, eng.note))
-        print(f"# done {key}: e2e {n / t_e2e:,.0f}/s eval {n / t_eval:,.0f}/s", flush=True)
         del native, res, res2
+        cost[eng.name] = costs(child_cmd(key, "cold"), child_cmd(key, "rss"), one, data, a)
+        print(f"# done {key}: e2e {n / t_e2e:,.0f}/s eval {n / t_eval:,.0f}/s; cold start, peak RSS "
+              f"{cost[eng.name]}", flush=True)
 
     # table
     chidu_rows = [r for r in rows if r[0].startswith("chidu")]
@@ -398,10 +460,12 @@ def main():
     print()
     print(f"N = {n}")
     print()
-    print("| engine | e2e rec/s | eval-only rec/s | digest = plain Python | notes |")
-    print("|---|---:|---:|:-:|---|")
+    fmt1 = lambda x: "–" if x is None else f"{x:,.1f}"
+    print("| engine | e2e rec/s | eval-only rec/s | cold start ms | peak RSS MiB | digest = plain Python | notes |")
+    print("|---|---:|---:|---:|---:|:-:|---|")
     for name, e, v, ok, note in rows:
-        print(f"| {name} | {fmt(e)} | {fmt(v)} | {'yes' if ok else 'NO'} | {note} |")
+        cold_ms, mib = cost.get(name, (None, None))
+        print(f"| {name} | {fmt(e)} | {fmt(v)} | {fmt1(cold_ms)} | {fmt(mib)} | {'yes' if ok else 'NO'} | {note} |")
     print()
     print("chidu ÷ peer (same run; e2e ÷ e2e, eval-only ÷ eval-only):")
     print()
@@ -418,16 +482,8 @@ def main():
         print()
         print(f"fastest peer e2e: {best_e2e[0]} ({fmt(best_e2e[1])}/s); fastest peer eval-only: {best_eval[0]} ({fmt(best_eval[2])}/s)")
 
-    if a.cold and CLI.exists():
-        one = Path(tempfile.gettempdir()) / "chidu_peers_one.jsonl"
-        one.write_bytes(lines[0] + b"\n")
-        walls = [run_proc(cli_cmd(one))[0] * 1e3 for _ in range(5)]
-        print(f"\ncold start, CLI (process start → 40-rule pack loaded → 1 record scored), median of 5: "
-              f"{statistics.median(walls):.1f} ms (runs: {', '.join(f'{w:.1f}' for w in walls)})")
-    if a.rss and CLI.exists():
-        wall, rss = peak_rss(cli_cmd(data))
-        print(f"\npeak RSS, streaming CLI on {n} records: {rss:.0f} MiB ({n / wall:,.0f} records/s)")
-
-
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--child"]:  # bench.py --child KEY cold|rss DATA (see costs)
+        child(*sys.argv[2:5])
+    else:
+        main()

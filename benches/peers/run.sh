@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Peer benchmark: chidu (Rust API, CLI, Python binding) vs plain Python, polars, datalogic-py, pandas,
-# jsonschema-rs, zen-engine and regorus (Rego)
+# jsonschema-rs, zen-engine and regorus (Rego), with the hand-written Rust limit (handwritten/) alongside,
 # on the workload of performance-anchors.md §2. Prints one table; see docs/performance.md.
 #
-#   benches/peers/run.sh            10,000 records (a few minutes)
-#   benches/peers/run.sh --full     also 100,000 records, plus the CLI's peak RSS on them
+#   benches/peers/run.sh            10,000 records: throughput, cold start and peak RSS per engine
+#   benches/peers/run.sh --full     also 100,000 records (throughput and peak RSS)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -45,7 +45,7 @@ echo "# machine: $(nproc) CPUs; $(lscpu | grep -m1 'Model name' | sed 's/ \+/ /g
 PIN=(); command -v taskset >/dev/null && [[ $(nproc) -gt 1 ]] && PIN=(taskset -c 1)
 export POLARS_MAX_THREADS=1 RAYON_NUM_THREADS=1
 cd "$HERE"
-"${PIN[@]}" "$PY" bench.py "data-10000.jsonl" --cold
+"${PIN[@]}" "$PY" bench.py "data-10000.jsonl" --cold --rss
 if [[ $FULL == 1 ]]; then
   # zen's JDM decision and regorus score under 1k records/s: about 15 minutes each at 100k.
   "${PIN[@]}" "$PY" bench.py "data-100000.jsonl" --rss --skip zen-jdm,regorus

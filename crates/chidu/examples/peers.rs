@@ -8,17 +8,19 @@
 //! Prints one JSON object: timings in seconds, records/s and the digest (per-rule fail counts,
 //! sum of 100 × score ÷ total) that bench.py compares with plain Python.
 //!
-//! Run: `cargo run --release -p chidu --example peers -- benches/peers/pack data.jsonl [runs]`
+//! Run: `cargo run --release -p chidu --example peers -- [--e2e-only] benches/peers/pack data.jsonl [runs]`
 
 use std::time::Instant;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    // `--e2e-only` skips the evaluation-only pass (bench.py's cold start and peak memory runs).
+    let e2e_only = std::env::args().any(|a| a == "--e2e-only");
+    let args: Vec<String> = std::env::args().filter(|a| a != "--e2e-only").collect();
     let (pack, data) = (&args[1], &args[2]);
     let runs: usize = args.get(3).map_or(Ok(3), |s| s.parse())?;
     let text = std::fs::read(data)?;
@@ -72,12 +74,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::hint::black_box(check);
     }
 
-    let records: Vec<chidu::Record> = lines
-        .iter()
-        .map(|l| engine.parse_json(l))
-        .collect::<Result<_, _>>()?;
+    let records: Vec<chidu::Record> = if e2e_only {
+        Vec::new()
+    } else {
+        lines
+            .iter()
+            .map(|l| engine.parse_json(l))
+            .collect::<Result<_, _>>()?
+    };
     let mut eval = Vec::new();
-    for _ in 0..runs {
+    for _ in 0..if e2e_only { 0 } else { runs } {
         let t = Instant::now();
         let mut check = 0usize;
         for record in &records {
