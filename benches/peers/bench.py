@@ -29,8 +29,8 @@ import orjson
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PACK = HERE / "pack"
-CLI = ROOT / "target" / "release" / "chidu"
-RUST_EX = ROOT / "target" / "release" / "examples" / "peers"
+CLI = ROOT / "target" / "dist" / "chidu"  # run.sh builds chidu with the `dist` profile
+RUST_EX = ROOT / "target" / "dist" / "examples" / "peers"
 HANDWRITTEN = ROOT / "target" / "handwritten" / "release" / "peers-handwritten"
 LIMIT = "limit: hand-written Rust (serde typed structs, 40 checks in code)"
 AS_OF = "2026-06-30"

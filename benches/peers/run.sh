@@ -21,12 +21,13 @@ for p in maturin orjson polars datalogic-py zen-engine jsonschema-rs pandas rego
 done
 
 cd "$ROOT"
-cargo build -q --release -p chidu-cli
-cargo build -q --release -p chidu --example peers
+# chidu as it ships: the `dist` profile (release + fat LTO), as are the wheels.
+cargo build -q --profile dist -p chidu-cli
+cargo build -q --profile dist -p chidu --example peers
 # The hand-written limit (serde typed structs + the 40 checks in Rust): its own crate, not in the workspace.
 (cd "$HERE/handwritten" && CARGO_TARGET_DIR="$ROOT/target/handwritten" cargo build -q --release) \
   || echo "# SKIPPED hand-written limit: cargo build failed"
-(cd bindings/python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop -q --release >/dev/null) \
+(cd bindings/python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop -q --profile dist >/dev/null) \
   || echo "# SKIPPED chidu Python binding: maturin develop failed"
 # regorus has no PyPI release (upstream builds its Python binding from its repository): build the
 # stand-in module in regorus_py/ from the regorus crate instead. Its target dir lives in the venv.
