@@ -522,7 +522,7 @@ impl PyStandard {
     ) -> PyResult<PyReport> {
         let options = self.options(py, as_of, waivers, mask_pii)?;
         let parsed = if let Ok(s) = record.cast::<PyString>() {
-            self.engine.parse_json(s.to_str()?.as_bytes())
+            self.engine.parse_json_str(s.to_str()?)
         } else if let Ok(b) = record.cast::<PyBytes>() {
             self.engine.parse_json(b.as_bytes())
         } else {

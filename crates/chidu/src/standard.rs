@@ -355,6 +355,10 @@ impl Engine {
     pub fn parse_json(&self, bytes: &[u8]) -> Result<Record, RecordError> {
         crate::record::from_json_slice(&self.model, bytes)
     }
+    /// [`Engine::parse_json`] for text that is already a `str`: the UTF-8 check is skipped.
+    pub fn parse_json_str(&self, text: &str) -> Result<Record, RecordError> {
+        crate::record::from_json_str(&self.model, text)
+    }
     /// Reads a record from a JSON value.
     pub fn record_from_value(&self, value: &serde_json::Value) -> Result<Record, RecordError> {
         crate::record::from_json_value(&self.model, value)
@@ -424,7 +428,7 @@ impl Engine {
             .collect();
         lines
             .par_iter()
-            .map(|&(i, line)| match self.parse_json(line.as_bytes()) {
+            .map(|&(i, line)| match self.parse_json_str(line) {
                 Ok(r) => Entry::Report(Arc::new(self.evaluate_record(&r, options))),
                 Err(error) => Entry::Invalid {
                     origin: format!("{origin}:{}", i + 1),

@@ -63,16 +63,18 @@ impl RecordError {
 pub(crate) fn from_json_slice(model: &Model, bytes: &[u8]) -> Result<Record, RecordError> {
     // One UTF-8 check of the whole text is much cheaper than serde_json's check of every
     // string (most of them in fields no rule reads), which `from_str` then skips.
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(RecordError {
-                record: None,
-                path: String::new(),
-                message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-            });
-        }
-    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => from_json_str(model, text),
+        Err(e) => Err(RecordError {
+            record: None,
+            path: String::new(),
+            message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        }),
+    }
+}
+
+/// Reads a record from JSON text (already UTF-8, so not checked again).
+pub(crate) fn from_json_str(model: &Model, text: &str) -> Result<Record, RecordError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let mut ctx = seed::Ctx::new(model);
     let root = seed::read_root(&mut ctx, &mut de);
@@ -83,7 +85,7 @@ pub(crate) fn from_json_slice(model: &Model, bytes: &[u8]) -> Result<Record, Rec
             }
             r
         }
-        Err(e) => return Err(ctx.into_error(e.to_string(), || bytes_id(model, bytes))),
+        Err(e) => return Err(ctx.into_error(e.to_string(), || bytes_id(model, text.as_bytes()))),
     };
     finish(model, root, ctx)
 }
@@ -291,5 +293,34 @@ mod tests {
         let list = "[1, 2]";
         let mut de = serde_json::Deserializer::from_str(list);
         assert!(engine.record_from_deserializer(&mut de).is_err());
+    }
+
+    #[test]
+    fn text_reads_as_its_bytes() {
+        let engine = engine();
+        let Ok(options) = crate::Options::default().with_as_of("2026-06-30") else {
+            panic!("as_of")
+        };
+        let (Ok(a), Ok(b)) = (
+            engine.parse_json(GOOD.as_bytes()),
+            engine.parse_json_str(GOOD),
+        ) else {
+            panic!("both must read")
+        };
+        assert_eq!(a.warnings(), b.warnings());
+        assert_eq!(
+            engine.evaluate_record(&a, &options).to_json(),
+            engine.evaluate_record(&b, &options).to_json()
+        );
+        // Failures too, named by the id read before them and by their path.
+        for bad in [
+            r#"{"id": "S-9", "premises": {"mode": "rented"}}"#,
+            r#"{"premises": {"mode": "rented"}, "id": "S-10"}"#,
+            r#"{"id": "S-11"} trailing"#,
+        ] {
+            let from_bytes = engine.parse_json(bad.as_bytes()).err();
+            assert!(from_bytes.is_some(), "{bad}");
+            assert_eq!(engine.parse_json_str(bad).err(), from_bytes, "{bad}");
+        }
     }
 }
