@@ -27,12 +27,23 @@ pub(crate) enum FieldTy {
 #[derive(Debug, Clone)]
 pub(crate) struct FieldDef {
     pub(crate) name: String,
+    /// `name` as words, to test a record's key against the expected field cheaply.
+    words: NameWords,
     pub(crate) ty: FieldTy,
     pub(crate) required: bool,
     pub(crate) label: Option<Text>,
     pub(crate) description: Option<Text>,
     pub(crate) unit: Option<String>,
     pub(crate) pii: bool,
+}
+
+impl FieldDef {
+    /// Whether a record's key names this field (a few word loads, no `memcmp` call: keys are
+    /// tested once per field of every record).
+    #[inline]
+    pub(crate) fn is_named(&self, key: &str) -> bool {
+        self.words.is(&self.name, key)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -42,22 +53,19 @@ pub(crate) struct ObjSchema {
     pub(crate) index: HashMap<String, u32, foldhash::fast::FixedState>,
     /// Slots of the required fields.
     pub(crate) required: Vec<u32>,
-    /// Each field's name as words, by slot, to test a record's key against the expected one.
-    pub(crate) words: Vec<NameWords>,
 }
 
 /// A field name as its length and two overlapping little-endian words that together cover every
-/// byte of names up to 16 bytes: testing a key costs a few loads, not a `memcmp` call (keys are
-/// tested once per field of every record).
+/// byte of names up to 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct NameWords {
+struct NameWords {
     len: usize,
     head: u64,
     tail: u64,
 }
 
 impl NameWords {
-    pub(crate) fn of(name: &[u8]) -> NameWords {
+    fn of(name: &[u8]) -> NameWords {
         let (head, tail) = NameWords::words(name);
         NameWords {
             len: name.len(),
@@ -68,7 +76,7 @@ impl NameWords {
 
     /// Whether `key` is this name. Names beyond 16 bytes compare in full.
     #[inline]
-    pub(crate) fn is(&self, name: &str, key: &str) -> bool {
+    fn is(&self, name: &str, key: &str) -> bool {
         self.len == key.len()
             && if self.len <= 16 {
                 NameWords::words(key.as_bytes()) == (self.head, self.tail)
@@ -292,7 +300,6 @@ impl RecordSchema {
                 obj.required.push(slot);
             }
             obj.index.insert(k.name.clone(), slot);
-            obj.words.push(NameWords::of(k.name.as_bytes()));
             obj.fields.push(def);
         }
         Some(obj)
@@ -309,6 +316,7 @@ impl RecordSchema {
         let entries = r.map(node, &what, FIELD_KEYS)?;
         let mut def = FieldDef {
             name: name.to_owned(),
+            words: NameWords::of(name.as_bytes()),
             ty: FieldTy::String,
             required: false,
             label: None,

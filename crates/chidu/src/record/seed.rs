@@ -512,9 +512,11 @@ impl<'de> Visitor<'de> for KeyLookup<'_> {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        let hint = self.hint as usize;
-        if let (Some(f), Some(w)) = (self.obj.fields.get(hint), self.obj.words.get(hint))
-            && w.is(&f.name, v)
+        if self
+            .obj
+            .fields
+            .get(self.hint as usize)
+            .is_some_and(|f| f.is_named(v))
         {
             return Ok(Key::Known(self.hint));
         }
