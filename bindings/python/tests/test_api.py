@@ -528,3 +528,17 @@ def test_cyclic_values_are_bounded(mini: chidu.Standard) -> None:
     assert batch.invalid == 1
     assert [w["path"] for w in next(iter(batch)).warnings] == ["extra"]  # type: ignore[union-attr]
     assert batch.errors[0]["record"] == "C2"
+
+
+def test_gaps_are_the_json_gaps_to_the_type(repo: Path) -> None:
+    """`Report.gaps` is built without the JSON; it must still match it exactly (ints stay ints)."""
+    std = chidu.Standard.builtin("taicang")
+    records = chidu.load_records(repo / "standards" / "taicang" / "examples")
+    seen: set[str] = set()
+    for r in std.evaluate_many(records, as_of=AS_OF):
+        want = r.to_dict()["gaps"]
+        assert json.dumps(r.gaps, ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
+        seen |= {g["status"] for g in want} | {"veto" for g in want if g.get("veto")}
+        seen |= {"fraction" for g in want if not isinstance(g["lost"], int)}
+    # The examples reach every shape a gap has: vetoes, fractional losses, the statuses.
+    assert {"veto", "fraction", "not_met", "partial"} <= seen, seen

@@ -58,5 +58,6 @@ pub use score::next_grade::NextGrade;
 pub use standard::{
     Batch, Engine, Entry, GradeInfo, IndicatorInfo, Lang, Options, SectionInfo, Standard, builtins,
 };
+pub use value::whole;
 pub use waiver::Waiver;
 mod rules_schema;

@@ -111,9 +111,10 @@ pub(crate) fn equal(a: V, b: V) -> Option<bool> {
 }
 
 /// `n` as an integer when it is whole and exactly representable (|n| < 9e15): the one test for
-/// writing a number as an integer, wherever records are read or reports shown.
+/// writing a number as an integer, wherever records are read or reports shown (bindings use it
+/// to show report numbers as the JSON does).
 #[inline]
-pub(crate) fn whole(n: f64) -> Option<i64> {
+pub fn whole(n: f64) -> Option<i64> {
     if n.abs() < 9.0e15 {
         let i = n as i64;
         (i as f64 == n).then_some(i)
