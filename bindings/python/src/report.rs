@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PySlice};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PySlice, PyString};
 use serde_json::Value as J;
 
 use crate::errors;
@@ -15,17 +16,17 @@ fn to_py<'py>(py: Python<'py>, v: &J) -> PyResult<Bound<'py, PyAny>> {
     Ok(pythonize::pythonize(py, v)?)
 }
 
-/// A status's snake_case name, made once per interpreter (a fleet's gaps repeat seven names).
-fn status_name(py: Python<'_>, status: chidu::Status) -> &Bound<'_, pyo3::types::PyString> {
-    use chidu::Status as S;
-    match status {
-        S::Met => pyo3::intern!(py, "met"),
-        S::Partial => pyo3::intern!(py, "partial"),
-        S::NotMet => pyo3::intern!(py, "not_met"),
-        S::NotApplicable => pyo3::intern!(py, "not_applicable"),
-        S::NoEvidence => pyo3::intern!(py, "no_evidence"),
-        S::Waived => pyo3::intern!(py, "waived"),
-        S::Error => pyo3::intern!(py, "error"),
+/// Status names as Python strings, made once per interpreter from `Status::as_str` (a fleet's
+/// gaps repeat a handful of names); indexed by the status's discriminant.
+static STATUS_NAMES: [PyOnceLock<Py<PyString>>; 8] = [const { PyOnceLock::new() }; 8];
+
+fn status_name(py: Python<'_>, status: chidu::Status) -> Bound<'_, PyString> {
+    match STATUS_NAMES.get(status as usize) {
+        Some(cell) => cell
+            .get_or_init(py, || PyString::intern(py, status.as_str()).unbind())
+            .bind(py)
+            .clone(),
+        None => PyString::intern(py, status.as_str()),
     }
 }
 
@@ -572,7 +573,7 @@ impl PyBatchReport {
             Vec::with_capacity(rows),
         );
         // Interned Python strings: one object per distinct indicator/section/title/status.
-        let intern = |s: &str| pyo3::types::PyString::intern(py, s).unbind();
+        let intern = |s: &str| PyString::intern(py, s).unbind();
         let meta_py: Vec<_> = meta
             .iter()
             .map(|m| {
@@ -601,7 +602,7 @@ impl PyBatchReport {
                 .record
                 .id
                 .as_deref()
-                .map(|s| pyo3::types::PyString::new(py, s).unbind());
+                .map(|s| PyString::new(py, s).unbind());
             for (k, ir) in r.indicators.iter().enumerate() {
                 let ind_id = r.indicator_id(ir);
                 let m = meta
