@@ -80,6 +80,17 @@ const PAIRS: &[(&str, &str)] = &[
         "count(staff, hours + 9e307 + 9e307 > 0) >= 1",
         "count(staff, (hours + 9e307 + 9e307 > 0) and true) >= 1",
     ),
+    // `any`/`all` stop at the deciding item only without per-item arithmetic: here an item
+    // without hours can decide (through `full_time`) before a later one overflows, and then
+    // the result is the overflow error.
+    (
+        "any(staff, full_time or hours + 9e307 + 9e307 > 0)",
+        "any(staff, (full_time or hours + 9e307 + 9e307 > 0) and true)",
+    ),
+    (
+        "all(staff, full_time and hours + 9e307 + 9e307 > 0)",
+        "all(staff, (full_time and hours + 9e307 + 9e307 > 0) and true)",
+    ),
     (
         "distinct(services, kind) >= 2",
         "distinct(services, coalesce(kind, kind)) >= 2",

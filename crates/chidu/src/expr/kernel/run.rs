@@ -226,11 +226,22 @@ pub(crate) fn run<'a>(
     let n = items.len();
     match kernel {
         Kernel::Pred(ops) => {
+            // `any` is decided by its first true item and `all` by its first false one. Only
+            // per-item arithmetic can give up (and then the general evaluator must report the
+            // error), so without it the rest of the list cannot change the answer.
+            let decided_by = match kind {
+                AggKind::Any => Some(TRUE),
+                AggKind::All => Some(FALSE),
+                _ => None,
+            }
+            .filter(|_| !ops.iter().any(|op| matches!(op, PredOp::Num { .. })));
             let mut counts = [0usize; 4];
             for item in items {
-                if let Some(c) =
-                    counts.get_mut(usize::from(test(ops, Item::of(item, arena), arena, as_of)))
-                {
+                let truth = test(ops, Item::of(item, arena), arena, as_of);
+                if Some(truth) == decided_by {
+                    return Some(V::Bool(truth == TRUE));
+                }
+                if let Some(c) = counts.get_mut(usize::from(truth)) {
                     *c += 1;
                 }
             }
