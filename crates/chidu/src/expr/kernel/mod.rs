@@ -4,8 +4,9 @@
 //! `min/max/distinct`) compiled at load time (`compile.rs`) into short postfix programs over
 //! one item's slots, run by `run.rs`.
 //!
-//! A kernel runs the whole aggregate in a tight loop with none of the general evaluator's
-//! bookkeeping (scope frames, missing paths). Predicates use three-valued logic like the
+//! A kernel runs the aggregate in a tight loop with none of the general evaluator's
+//! bookkeeping (scope frames, missing paths); `any` and `all` without per-item arithmetic stop
+//! at the item that decides them. Predicates use three-valued logic like the
 //! general evaluator; where the result would carry missing-value paths (an undecided `any`,
 //! `all` or `ratio`, a missing operand of `sum`), or arithmetic divides by zero or overflows,
 //! the kernel gives up (`None`) and the general evaluator re-runs the aggregate to report it;
