@@ -23,6 +23,25 @@ impl Checker<'_> {
         }
     }
 
+    /// A reserved name that stands for one value (`as_of`, `it` over scalars): a path that goes
+    /// on past it is an error at its first field.
+    fn single_value(
+        &mut self,
+        segs: &[(String, Range<usize>)],
+        ir: Ir,
+        ty: Ty,
+        what: &str,
+    ) -> Typed {
+        if let Some((_, field)) = segs.get(1) {
+            return self.error(
+                Code::TypeMismatch,
+                field,
+                format!("{what} and has no fields"),
+            );
+        }
+        Typed { ir, ty, pii: None }
+    }
+
     pub(super) fn path(&mut self, segs: &[(String, Range<usize>)]) -> Typed {
         let Some((first, first_span)) = segs.first() else {
             return Typed::invalid();
@@ -30,18 +49,7 @@ impl Checker<'_> {
         match first.as_str() {
             "params" => return self.param(segs, first_span),
             "as_of" => {
-                if segs.len() > 1 {
-                    return self.error(
-                        Code::TypeMismatch,
-                        &segs[1].1,
-                        "`as_of` is a date and has no fields",
-                    );
-                }
-                return Typed {
-                    ir: Ir::AsOf,
-                    ty: Ty::Date,
-                    pii: None,
-                };
+                return self.single_value(segs, Ir::AsOf, Ty::Date, "`as_of` is a date");
             }
             "record" => return self.walk(0, Ty::Obj(ROOT), &segs[1..], first_span),
             "it" => {
@@ -56,18 +64,7 @@ impl Checker<'_> {
                 if let Ty::Obj(_) = item {
                     return self.walk(depth, item, &segs[1..], first_span);
                 }
-                if segs.len() > 1 {
-                    return self.error(
-                        Code::TypeMismatch,
-                        &segs[1].1,
-                        "`it` is a single value and has no fields",
-                    );
-                }
-                return Typed {
-                    ir: Ir::Item { depth },
-                    ty: item,
-                    pii: None,
-                };
+                return self.single_value(segs, Ir::Item { depth }, item, "`it` is a single value");
             }
             _ => {}
         }
