@@ -355,14 +355,14 @@ fn check_indicator(
                 }
             }
             "missing" => {
-                let g: Vec<J> = r.missing.iter().map(|p| J::String(p.clone())).collect();
+                let g: Vec<J> = r.missing().iter().map(|p| J::String(p.clone())).collect();
                 if J::Array(g.clone()) != *v {
                     f.push(format!("{id}.missing: expected {v}, got {}", J::Array(g)));
                 }
             }
             "deductions" => {
                 let g: Vec<J> = r
-                    .deductions
+                    .deductions()
                     .iter()
                     .map(|d| {
                         J::String(
@@ -418,11 +418,11 @@ fn reason(r: &crate::IndicatorResult) -> String {
             c.right.display()
         ));
     }
-    if !r.missing.is_empty() {
-        parts.push(format!("missing {}", r.missing.join(", ")));
+    if !r.missing().is_empty() {
+        parts.push(format!("missing {}", r.missing().join(", ")));
     }
-    if let Some(e) = &r.error {
-        parts.push(e.clone());
+    if let Some(e) = r.error() {
+        parts.push(e.to_owned());
     }
     if parts.is_empty() {
         String::new()

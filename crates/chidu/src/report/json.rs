@@ -98,8 +98,8 @@ impl Serialize for DeductionJson<'_> {
 pub(crate) struct Deductions<'a>(pub(crate) &'a Report, pub(crate) &'a IndicatorResult);
 impl Serialize for Deductions<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.deductions.len()))?;
-        for d in &self.1.deductions {
+        let mut seq = s.serialize_seq(Some(self.1.deductions().len()))?;
+        for d in self.1.deductions() {
             seq.serialize_element(&DeductionJson(self.0, self.1, d))?;
         }
         seq.end()
@@ -180,11 +180,11 @@ impl Serialize for IndicatorJson<'_> {
                 m.serialize_entry("comparison", c)?;
             }
         }
-        if !r.deductions.is_empty() {
+        if !r.deductions().is_empty() {
             m.serialize_entry("deductions", &Deductions(report, r))?;
         }
-        m.serialize_entry("missing", &r.missing)?;
-        if let Some(e) = &r.error {
+        m.serialize_entry("missing", &r.missing())?;
+        if let Some(e) = r.error() {
             m.serialize_entry("error", e)?;
         }
         if let Some(msg) = report.message(r) {

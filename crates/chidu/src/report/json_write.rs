@@ -160,17 +160,17 @@ fn indicator(out: &mut Vec<u8>, report: &Report, r: &IndicatorResult) {
             ser(out, c);
         }
     }
-    if !r.deductions.is_empty() {
+    if !r.deductions().is_empty() {
         out.extend_from_slice(b",\"deductions\":");
         ser(out, &super::json::Deductions(report, r));
     }
     out.extend_from_slice(b",\"missing\":");
-    if r.missing.is_empty() {
+    if r.missing().is_empty() {
         out.extend_from_slice(b"[]");
     } else {
-        ser(out, &r.missing);
+        ser(out, &r.missing());
     }
-    if let Some(e) = &r.error {
+    if let Some(e) = r.error() {
         out.extend_from_slice(b",\"error\":");
         string(out, e);
     }

@@ -125,12 +125,13 @@ pub enum Shown {
     Int(i64),
     /// A number.
     Num(f64),
-    /// Text (strings, enum values).
-    Str(String),
+    /// Text (strings, enum values). Boxed rather than a `String` (and lists below rather
+    /// than a `Vec`) to keep every shown value, and so every kept report, 8 bytes smaller.
+    Str(Box<str>),
     /// A date.
     Date(Date),
     /// A list of values.
-    List(Vec<Shown>),
+    List(Box<[Shown]>),
     /// Hidden because it derives from personal data.
     Masked,
 }
@@ -152,12 +153,11 @@ impl Shown {
     #[inline(never)]
     fn from_view_cold(v: V, enum_names: Option<&[String]>, arena: &[Value]) -> Shown {
         match v {
-            V::Str(s) => Shown::Str(s.to_owned()),
+            V::Str(s) => Shown::Str(s.into()),
             V::Enum(i) => Shown::Str(
                 enum_names
                     .and_then(|n| n.get(i as usize))
-                    .cloned()
-                    .unwrap_or_else(|| format!("#{i}")),
+                    .map_or_else(|| format!("#{i}").into(), |name| name.as_str().into()),
             ),
             V::List(items) => Shown::List(
                 items
@@ -177,7 +177,7 @@ impl Shown {
             Shown::Bool(b) => b.to_string(),
             Shown::Int(i) => i.to_string(),
             Shown::Num(n) => fmt_num(*n),
-            Shown::Str(s) => s.clone(),
+            Shown::Str(s) => s.to_string(),
             Shown::Date(d) => d.to_string(),
             Shown::List(l) => l.iter().map(Shown::display).collect::<Vec<_>>().join(", "),
             Shown::Masked => "***".to_owned(),
@@ -221,48 +221,85 @@ pub struct Deduction {
 }
 
 /// One indicator's result within a report.
+///
+/// A report keeps one per indicator, so a batch of 100,000 stations keeps millions: the
+/// fields most results leave empty (deductions, missing paths, an error) live behind one
+/// pointer, allocated only when one of them is filled.
 #[derive(Debug, Clone)]
 pub struct IndicatorResult {
-    pub(crate) index: usize,
-    /// Outcome.
-    pub status: Status,
+    /// Top-level comparison.
+    pub comparison: Option<Comparison>,
     /// Points earned.
     pub earned: f64,
     /// Points possible.
     pub possible: f64,
+    pub(crate) measure: Option<f64>,
+    pub(crate) index: usize,
     /// `let` values in declaration order (names: [`Report::values`]).
     pub(crate) values: std::ops::Range<u32>,
-    /// Top-level comparison.
-    pub comparison: Option<Comparison>,
-    /// Deductions (per-item and per-instance forms).
-    pub deductions: Vec<Deduction>,
-    /// Paths of missing values.
-    pub missing: Vec<String>,
-    /// Evaluation error, for status `error`.
-    pub error: Option<String>,
-    pub(crate) measure: Option<f64>,
-    pub(crate) failed: usize,
+    pub(crate) details: Option<Box<Details>>,
     /// What would have been earned without a waiver.
-    pub(crate) unwaived: (Status, f64),
+    pub(crate) unwaived_earned: f64,
+    pub(crate) failed: u32,
+    /// Outcome.
+    pub status: Status,
+    pub(crate) unwaived_status: Status,
+}
+
+/// The rarely filled parts of an [`IndicatorResult`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Details {
+    pub(crate) deductions: Vec<Deduction>,
+    pub(crate) missing: Vec<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl IndicatorResult {
     /// A result before evaluation: not met, nothing earned.
     pub(crate) fn blank(index: usize, possible: f64) -> IndicatorResult {
         IndicatorResult {
-            index,
-            status: Status::NotMet,
+            comparison: None,
             earned: 0.0,
             possible,
-            values: 0..0,
-            comparison: None,
-            deductions: Vec::new(),
-            missing: Vec::new(),
-            error: None,
             measure: None,
+            index,
+            values: 0..0,
+            details: None,
+            unwaived_earned: 0.0,
             failed: 0,
-            unwaived: (Status::NotMet, 0.0),
+            status: Status::NotMet,
+            unwaived_status: Status::NotMet,
         }
+    }
+
+    /// Deductions (per-item and per-instance forms).
+    pub fn deductions(&self) -> &[Deduction] {
+        self.details.as_deref().map_or(&[], |d| &d.deductions)
+    }
+
+    /// Paths of missing values.
+    pub fn missing(&self) -> &[String] {
+        self.details.as_deref().map_or(&[], |d| &d.missing)
+    }
+
+    /// Evaluation error, for status `error`.
+    pub fn error(&self) -> Option<&str> {
+        self.details.as_deref().and_then(|d| d.error.as_deref())
+    }
+
+    /// The details, allocated on first write.
+    pub(crate) fn details_mut(&mut self) -> &mut Details {
+        self.details.get_or_insert_with(Box::default)
+    }
+
+    /// What would have been earned without a waiver.
+    pub(crate) fn unwaived(&self) -> (Status, f64) {
+        (self.unwaived_status, self.unwaived_earned)
+    }
+
+    pub(crate) fn set_unwaived(&mut self, status: Status, earned: f64) {
+        self.unwaived_status = status;
+        self.unwaived_earned = earned;
     }
 }
 
@@ -554,4 +591,16 @@ pub(crate) fn node_scalar(n: &Node) -> String {
 
 pub(crate) fn json_standard(model: &Model) -> impl Serialize + '_ {
     json::StandardJson(model)
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// A report keeps one result per indicator and a batch keeps every report: this size is
+    /// the bulk of a kept batch's memory (stop 13: 232 bytes before the rare parts moved out).
+    #[test]
+    fn an_indicator_result_stays_small() {
+        assert_eq!(std::mem::size_of::<super::Shown>(), 24);
+        assert_eq!(std::mem::size_of::<Option<super::Comparison>>(), 64);
+        assert_eq!(std::mem::size_of::<super::IndicatorResult>(), 136);
+    }
 }

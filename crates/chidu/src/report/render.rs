@@ -172,15 +172,15 @@ pub fn report_text(report: &Report, lang: Lang, color: bool) -> String {
             if !f.is_empty() {
                 let _ = writeln!(s, "           {f}");
             }
-            if !r.missing.is_empty() {
+            if !r.missing().is_empty() {
                 let _ = writeln!(
                     s,
                     "           {}: {}",
                     tr(lang, "缺少", "missing"),
-                    r.missing.join(", ")
+                    r.missing().join(", ")
                 );
             }
-            for d in r.deductions.iter().take(5) {
+            for d in r.deductions().iter().take(5) {
                 let what = report
                     .deduction_item(r, d)
                     .map(str::to_owned)
@@ -309,11 +309,11 @@ pub fn report_markdown(report: &Report, lang: Lang) -> String {
                 fmt_num(g.lost)
             };
             let mut f = finding(report, r, lang);
-            if !r.missing.is_empty() {
+            if !r.missing().is_empty() {
                 f = format!(
                     "{f} {}: {}",
                     tr(lang, "缺少", "missing"),
-                    r.missing.join(", ")
+                    r.missing().join(", ")
                 );
             }
             let rem = ind.remediation.as_ref().map_or("", |t| t.get(lang));

@@ -253,14 +253,14 @@ fn finding(report: &Report, r: &IndicatorResult, lang: Lang) -> String {
             Lang::En => format!("found {l}, required {} {rt}", c.op),
         });
     }
-    if !r.missing.is_empty() {
+    if !r.missing().is_empty() {
         parts.push(format!(
             "{}: {}",
             tr(lang, "缺少", "missing"),
-            r.missing.join(", ")
+            r.missing().join(", ")
         ));
     }
-    for d in &r.deductions {
+    for d in r.deductions() {
         let what = report
             .deduction_item(r, d)
             .map(str::to_owned)
@@ -272,8 +272,8 @@ fn finding(report: &Report, r: &IndicatorResult, lang: Lang) -> String {
             report.deduction_reason(r, d).get(lang)
         ));
     }
-    if let Some(e) = &r.error {
-        parts.push(e.clone());
+    if let Some(e) = r.error() {
+        parts.push(e.to_owned());
     }
     parts.join(tr(lang, "；", "; "))
 }

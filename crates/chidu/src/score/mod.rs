@@ -153,13 +153,13 @@ fn indicator<'a>(
             V::Bool(true) => {}
             V::Bool(false) => {
                 result.status = Status::NotApplicable;
-                result.unwaived = (Status::NotApplicable, 0.0);
+                result.set_unwaived(Status::NotApplicable, 0.0);
                 return;
             }
             _ => {
                 result.status = Status::NoEvidence;
-                result.missing = dedup(&cx.missing);
-                result.unwaived = (Status::NoEvidence, 0.0);
+                result.details_mut().missing = dedup(&cx.missing);
+                result.set_unwaived(Status::NoEvidence, 0.0);
                 return;
             }
         }
@@ -202,15 +202,17 @@ fn indicator<'a>(
     result.values = values_start..values.len() as u32;
     let scored = ind.form.score(possible, ind.bonus, cx);
     result.comparison = scored.comparison;
-    result.deductions = scored.deductions;
+    if !scored.deductions.is_empty() {
+        result.details_mut().deductions = scored.deductions;
+    }
     result.measure = scored.measure;
     result.failed = scored.failed;
     if !cx.missing.is_empty() {
-        result.missing = dedup(&cx.missing);
+        result.details_mut().missing = dedup(&cx.missing);
     }
     let error = cx.error.map(str::to_owned).or(scored.error);
     let (status, earned) = if let Some(e) = error {
-        result.error = Some(e);
+        result.details_mut().error = Some(e);
         (Status::Error, 0.0)
     } else if ind.veto {
         match scored.passed {
@@ -228,7 +230,7 @@ fn indicator<'a>(
     };
     result.status = status;
     result.earned = earned;
-    result.unwaived = (status, earned);
+    result.set_unwaived(status, earned);
 }
 
 fn dedup(refs: &[crate::expr::eval::MissingRef]) -> Vec<String> {
@@ -250,7 +252,7 @@ fn score_of(model: &Model, results: &[IndicatorResult], unwaived: bool) -> (Opti
             continue;
         };
         let (status, e) = if unwaived {
-            r.unwaived
+            r.unwaived()
         } else {
             (r.status, r.earned)
         };

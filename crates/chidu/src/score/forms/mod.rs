@@ -42,7 +42,7 @@ pub(crate) struct Scored {
     pub(crate) comparison: Option<Comparison>,
     pub(crate) deductions: Vec<Deduction>,
     pub(crate) measure: Option<f64>,
-    pub(crate) failed: usize,
+    pub(crate) failed: u32,
     pub(crate) error: Option<String>,
 }
 
