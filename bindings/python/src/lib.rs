@@ -7,6 +7,7 @@ mod convert;
 mod errors;
 mod report;
 mod standard;
+mod stream;
 mod tape;
 
 use std::path::PathBuf;
@@ -77,6 +78,7 @@ fn _chidu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyStandard>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<PyBatchReport>()?;
+    m.add_class::<stream::PyReportStream>()?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(load_records, m)?)?;
     m.add_function(wrap_pyfunction!(lint, m)?)?;

@@ -289,6 +289,23 @@ fn pretty(v: &J, indent: usize) -> PyResult<String> {
     String::from_utf8(out).map_err(|e| PyTypeError::new_err(e.to_string()))
 }
 
+/// A batch entry as Python sees it: a `Report`, or a `RecordError` value (not raised).
+pub(crate) fn entry_object<'py>(
+    py: Python<'py>,
+    entry: &chidu::Entry,
+    standard: &chidu::Standard,
+) -> PyResult<Bound<'py, PyAny>> {
+    match entry {
+        chidu::Entry::Report(r) => {
+            let report = PyReport::new(Arc::clone(r), standard.clone());
+            Ok(Bound::new(py, report)?.into_any())
+        }
+        chidu::Entry::Invalid { origin, error } => {
+            errors::record_error_value(py, error, Some(origin))
+        }
+    }
+}
+
 /// The results of many records (`chidu.batch/1`), in input order, with the fleet summary.
 #[pyclass(frozen, module = "chidu._chidu", name = "BatchReport")]
 pub struct PyBatchReport {
@@ -315,13 +332,7 @@ impl PyBatchReport {
 
     fn entry<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
         match self.batch.entries.get(i) {
-            Some(chidu::Entry::Report(r)) => {
-                let report = PyReport::new(Arc::clone(r), self.standard.clone());
-                Ok(Bound::new(py, report)?.into_any())
-            }
-            Some(chidu::Entry::Invalid { origin, error }) => {
-                errors::record_error_value(py, error, Some(origin))
-            }
+            Some(entry) => entry_object(py, entry, &self.standard),
             None => Err(PyIndexError::new_err("batch index out of range")),
         }
     }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::convert::{self, Converted, Types};
 use crate::errors;
 use crate::report::{PyBatchReport, PyReport};
+use crate::stream::{PyReportStream, Source, Text};
 use crate::tape::Tape;
 
 /// Records are converted (under the GIL) and evaluated (without it) in chunks, so conversion of
@@ -53,7 +54,7 @@ fn origin_of(index: usize) -> String {
 }
 
 /// One input of a batch, after conversion.
-enum Input {
+pub(crate) enum Input {
     /// A dict copied out of Python (its position in the input, and the copy), to be read into
     /// the engine's typed layout by an evaluation thread.
     Tape(usize, Tape),
@@ -172,7 +173,7 @@ impl PyStandard {
     }
 
     /// Converts one item of a records list.
-    fn item(&self, types: &Types<'_>, index: usize, item: &Bound<'_, PyAny>) -> Input {
+    pub(crate) fn item(&self, types: &Types<'_>, index: usize, item: &Bound<'_, PyAny>) -> Input {
         // A record read from a dict needs no origin unless it is invalid: made when needed.
         let origin = || origin_of(index);
         if let Ok(s) = item.cast::<PyString>() {
@@ -207,7 +208,7 @@ impl PyStandard {
     /// Evaluates converted inputs in parallel, without the GIL. The inputs stay with the
     /// caller, to be freed by the thread that made them: with glibc's malloc, freeing them on
     /// the evaluation threads measurably slowed the thread converting under the GIL.
-    fn run(&self, inputs: &[Input], options: &chidu::Options) -> Vec<chidu::Entry> {
+    pub(crate) fn run(&self, inputs: &[Input], options: &chidu::Options) -> Vec<chidu::Entry> {
         inputs
             .par_iter()
             .map(|input| match input {
@@ -561,10 +562,12 @@ impl PyStandard {
             return Ok(self.batch(entries, &options));
         }
         if let Ok(b) = records.cast::<PyBytes>() {
-            let text = std::str::from_utf8(b.as_bytes()).map_err(|e| {
-                errors::chidu_error(py, format!("JSON Lines bytes are not UTF-8: {e}"))
-            })?;
-            let entries = py.detach(|| self.engine.evaluate_jsonl(text, "<jsonl>", &options));
+            // UTF-8 is checked line by line: a line that is not becomes one error entry.
+            let bytes = b.as_bytes();
+            let entries = py.detach(|| {
+                self.engine
+                    .evaluate_jsonl_part(bytes, "<jsonl>", 1, &options)
+            });
             return Ok(self.batch(entries, &options));
         }
         if records.hasattr("__fspath__")? {
@@ -602,6 +605,86 @@ impl PyStandard {
         })?;
         let batch = self.run_pipelined(py, iter, &options)?;
         Ok(PyBatchReport::new(self.engine.clone(), batch))
+    }
+
+    /// Evaluates records part by part and yields each record's `Report` (or `RecordError`)
+    /// in input order, as iterating `evaluate_many`'s batch does; each part of `chunk_size`
+    /// records (lines, for JSON Lines) is evaluated in parallel without the GIL. Only one
+    /// part's reports are alive at a time, so memory stays flat however many records there
+    /// are. Takes what `evaluate_many` takes; an iterator or generator is read lazily.
+    #[pyo3(signature = (records, as_of = None, waivers = None, *, mask_pii = true, chunk_size = 2048))]
+    fn evaluate_iter(
+        slf: &Bound<'_, Self>,
+        records: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        waivers: Option<&Bound<'_, PyAny>>,
+        mask_pii: bool,
+        chunk_size: usize,
+    ) -> PyResult<PyReportStream> {
+        let py = slf.py();
+        if chunk_size == 0 {
+            return Err(PyValueError::new_err("chunk_size must be at least 1"));
+        }
+        let this = slf.get();
+        let options = this.options(py, as_of, waivers, mask_pii)?;
+        let jsonl = |text, origin: &str| Source::Jsonl {
+            text,
+            offset: 0,
+            line: 1,
+            origin: origin.to_owned(),
+        };
+        let source = if records.is_instance_of::<PyString>() || records.is_instance_of::<PyBytes>()
+        {
+            jsonl(Text::Python(records.clone().unbind()), "<jsonl>")
+        } else if records.hasattr("__fspath__")? {
+            let path: PathBuf = records.extract()?;
+            let is_jsonl = path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+            if is_jsonl {
+                // Read in place, part by part, as JSON Lines text is (`read_path` would copy
+                // every line out first).
+                let bytes = py
+                    .detach(|| std::fs::read(&path))
+                    .map_err(|e| errors::io_error(&e, &path))?;
+                jsonl(Text::Owned(bytes), &path.display().to_string())
+            } else {
+                let raws = py
+                    .detach(|| chidu::read_path(&path, Some(&this.standard)))
+                    .map_err(|e| errors::input_error(py, &e, &path))?;
+                let inputs = raws.into_iter().map(Input::Raw).collect();
+                Source::Inputs { inputs, next: 0 }
+            }
+        } else if records.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err(
+                "evaluate_iter takes a list of records (use evaluate for one record)",
+            ));
+        } else if convert::is_dataframe(records)? {
+            let types = Types::new(py)?;
+            let inputs = convert::dataframe_rows(&types, records)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| this.input(origin_of(i), c))
+                .collect();
+            Source::Inputs { inputs, next: 0 }
+        } else {
+            let iter = records.try_iter().map_err(|_| {
+                PyTypeError::new_err(
+                    "records must be a list of dicts, a pandas DataFrame, JSON Lines text or a path",
+                )
+            })?;
+            Source::Items {
+                iter: iter.unbind(),
+                index: 0,
+            }
+        };
+        Ok(PyReportStream::new(
+            slf.clone().unbind(),
+            options,
+            chunk_size,
+            source,
+        ))
     }
 
     fn __repr__(&self) -> String {

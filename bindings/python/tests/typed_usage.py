@@ -21,6 +21,9 @@ def audit(records: list[dict[str, Any]], pack: Path | None = None) -> tuple[floa
     for entry in batch:
         if isinstance(entry, chidu.Report):
             print(entry.score, entry.grade, entry.vetoed, entry.sections[0]["ratio"])
+    stream: chidu.ReportStream = std.evaluate_iter(Path("stations.jsonl"), as_of="2026-06-30", chunk_size=512)
+    scores: list[float | None] = [e.score for e in stream if isinstance(e, chidu.Report)]
+    print(scores)
     summary: dict[str, Any] = batch.summary()
     frame = batch.to_pandas()
     print(md, summary["mean_score"], frame, batch.findings(), len(batch), batch.invalid)

@@ -426,12 +426,42 @@ impl Engine {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .collect();
+        self.evaluate_lines(&lines, 1, origin, options, |l| self.parse_json_str(l))
+    }
+    /// [`Engine::evaluate_jsonl`] for one part of a larger JSON Lines input, as bytes: its
+    /// first line is line `first_line` of the whole (1 for the whole), so bad lines are named
+    /// as in the whole. A line that is not UTF-8 becomes an error entry like any bad line.
+    /// For evaluating a large input part by part, keeping only one part's reports at a time.
+    pub fn evaluate_jsonl_part(
+        &self,
+        part: &[u8],
+        origin: &str,
+        first_line: usize,
+        options: &Options,
+    ) -> Vec<Entry> {
+        let lines: Vec<(usize, &[u8])> = part
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .enumerate()
+            .filter(|(_, l)| !is_blank(l))
+            .collect();
+        self.evaluate_lines(&lines, first_line, origin, options, |l| self.parse_json(l))
+    }
+    /// Reads and evaluates numbered lines in parallel; `first_line` numbers index 0.
+    fn evaluate_lines<L: Copy + Sync>(
+        &self,
+        lines: &[(usize, L)],
+        first_line: usize,
+        origin: &str,
+        options: &Options,
+        parse: impl Fn(L) -> Result<Record, RecordError> + Sync,
+    ) -> Vec<Entry> {
         lines
             .par_iter()
-            .map(|&(i, line)| match self.parse_json_str(line) {
+            .map(|&(i, line)| match parse(line) {
                 Ok(r) => Entry::Report(Arc::new(self.evaluate_record(&r, options))),
                 Err(error) => Entry::Invalid {
-                    origin: format!("{origin}:{}", i + 1),
+                    origin: format!("{origin}:{}", i + first_line),
                     error,
                 },
             })
@@ -638,6 +668,16 @@ pub fn builtins() -> Vec<&'static str> {
     builtin_ids()
 }
 
+/// A JSON Lines line with nothing on it: as `str::trim` decides, without a UTF-8 check of
+/// lines that start like a record.
+fn is_blank(line: &[u8]) -> bool {
+    match line.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(&b) if b < 0x80 => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|l| l.trim().is_empty()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,6 +718,57 @@ mod tests {
             .collect();
         let direct: Vec<String> = entries.iter().map(Entry::to_json).collect();
         assert_eq!(one_by_one, direct);
+    }
+
+    #[test]
+    fn jsonl_parts_name_lines_as_the_whole_does() {
+        let engine = match demo().compile() {
+            Ok(e) => e,
+            Err(e) => panic!("{e:?}"),
+        };
+        let options = match Options::default().with_as_of("2026-06-30") {
+            Ok(o) => o,
+            Err(e) => panic!("{e}"),
+        };
+        // Blank lines (one of an ideographic space), CRLF, a bad record, a line that is not JSON.
+        let text = "{\"id\": \"A\"}\n\n{\"id\": 5, \"staff\": 1}\r\n\u{3000}\n{\"id\": \"C\"}\r\nnot json\n{\"id\": \"E\"}";
+        let whole: Vec<String> = engine
+            .evaluate_jsonl(text, "in.jsonl", &options)
+            .iter()
+            .map(Entry::to_json)
+            .collect();
+        assert_eq!(whole.len(), 5);
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for size in 1..=lines.len() {
+            let mut parts = Vec::new();
+            for (k, chunk) in lines.chunks(size).enumerate() {
+                let part = chunk.concat();
+                parts.extend(engine.evaluate_jsonl_part(
+                    part.as_bytes(),
+                    "in.jsonl",
+                    1 + k * size,
+                    &options,
+                ));
+            }
+            let parts: Vec<String> = parts.iter().map(Entry::to_json).collect();
+            assert_eq!(parts, whole, "parts of {size} lines");
+        }
+        // A line that is not UTF-8 is one error entry, named by its line; the rest evaluate.
+        let mut bytes = b"{\"id\": \"A\"}\n".to_vec();
+        bytes.extend_from_slice(b"{\"id\": \"\xff\"}\n{\"id\": \"C\"}\n");
+        let entries = engine.evaluate_jsonl_part(&bytes, "in.jsonl", 10, &options);
+        match entries.as_slice() {
+            [
+                Entry::Report(a),
+                Entry::Invalid { origin, .. },
+                Entry::Report(c),
+            ] => {
+                assert_eq!(a.record.id.as_deref(), Some("A"));
+                assert_eq!(origin, "in.jsonl:11");
+                assert_eq!(c.record.id.as_deref(), Some("C"));
+            }
+            other => panic!("unexpected entries: {other:?}"),
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ Load a standard, evaluate station records, and get scored, bilingual gap reports
     report.score, report.grade, report.gaps
     batch = std.evaluate_many(records)            # list of dicts, a DataFrame, or JSON Lines text
     batch.to_pandas(); batch.findings(); batch.summary()
+    for report in std.evaluate_iter(records): ...  # part by part: memory stays flat
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ._errors import ChiduError, Diagnostic, RecordError, StandardError
 from ._chidu import (
     BatchReport,
     Report,
+    ReportStream,
     Standard,
     __version__,
     builtins,
@@ -29,6 +31,7 @@ __all__ = [
     "Diagnostic",
     "RecordError",
     "Report",
+    "ReportStream",
     "Standard",
     "StandardError",
     "__version__",

@@ -7,7 +7,7 @@ from typing import Any, TypeAlias, TypedDict, final, overload
 
 from chidu._errors import Diagnostic, RecordError
 
-__all__ = ["BatchReport", "Report", "Standard", "__version__", "_parse_yaml", "builtins", "lint", "load_records"]
+__all__ = ["BatchReport", "Report", "ReportStream", "Standard", "__version__", "_parse_yaml", "builtins", "lint", "load_records"]
 
 __version__: str
 
@@ -123,6 +123,18 @@ class Standard:
     ) -> BatchReport:
         """Evaluates many records in parallel; invalid records become error entries."""
 
+    def evaluate_iter(
+        self,
+        records: _Records,
+        as_of: _DateLike | None = None,
+        waivers: _Waivers | None = None,
+        *,
+        mask_pii: bool = True,
+        chunk_size: int = 2048,
+    ) -> ReportStream:
+        """Evaluates records part by part (each part in parallel) and yields each `Report` or
+        `RecordError` in input order, keeping only one part's reports alive at a time."""
+
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -199,3 +211,10 @@ class BatchReport:
     def to_pandas(self) -> _DataFrame: ...
     def findings(self) -> _DataFrame: ...
     def _repr_html_(self) -> str: ...
+
+@final
+class ReportStream:
+    """What `Standard.evaluate_iter` returns: an iterator of `Report` and `RecordError`."""
+
+    def __iter__(self) -> ReportStream: ...
+    def __next__(self) -> Report | RecordError: ...

@@ -1,0 +1,167 @@
+//! `Standard.evaluate_iter`: records evaluated part by part, in parallel within a part, with
+//! only one part's reports alive at a time (a `BatchReport` keeps every report).
+
+use std::collections::VecDeque;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyIterator, PyString};
+
+use crate::convert::Types;
+use crate::errors;
+use crate::report::entry_object;
+use crate::standard::{Input, PyStandard};
+
+/// Where the records still to evaluate are.
+pub(crate) enum Source {
+    /// JSON Lines: the text (a Python `str` or `bytes`, or a file's bytes), the next byte to
+    /// read and that byte's line number, and the origin bad lines are named by.
+    Jsonl {
+        text: Text,
+        offset: usize,
+        line: usize,
+        origin: String,
+    },
+    /// A Python iterator of records and the index of its next item.
+    Items { iter: Py<PyIterator>, index: usize },
+    /// Inputs converted up front (a DataFrame's rows, a records file or directory).
+    Inputs { inputs: Vec<Input>, next: usize },
+}
+
+/// JSON Lines text kept for the iterator's lifetime.
+pub(crate) enum Text {
+    /// The caller's `str` or `bytes`, read in place.
+    Python(Py<PyAny>),
+    /// A file's bytes.
+    Owned(Vec<u8>),
+}
+
+/// An iterator of `Report` and `RecordError` objects in input order.
+#[pyclass(module = "chidu._chidu", name = "ReportStream")]
+pub struct PyReportStream {
+    standard: Py<PyStandard>,
+    options: chidu::Options,
+    chunk_size: usize,
+    source: Option<Source>,
+    ready: VecDeque<chidu::Entry>,
+}
+
+impl PyReportStream {
+    pub(crate) fn new(
+        standard: Py<PyStandard>,
+        options: chidu::Options,
+        chunk_size: usize,
+        source: Source,
+    ) -> Self {
+        PyReportStream {
+            standard,
+            options,
+            chunk_size,
+            source: Some(source),
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// Evaluates the next part into `ready`; `false` when the source is spent.
+    fn refill(&mut self, py: Python<'_>) -> PyResult<bool> {
+        let standard = self.standard.get();
+        let (options, size) = (&self.options, self.chunk_size);
+        let entries = match &mut self.source {
+            None => return Ok(false),
+            Some(Source::Jsonl {
+                text,
+                offset,
+                line,
+                origin,
+            }) => {
+                let bound;
+                let all: &[u8] = match text {
+                    Text::Owned(bytes) => bytes,
+                    Text::Python(obj) => {
+                        bound = obj.bind(py);
+                        match bound.cast::<PyString>() {
+                            Ok(s) => s.to_str()?.as_bytes(),
+                            Err(_) => bound.cast::<PyBytes>()?.as_bytes(),
+                        }
+                    }
+                };
+                let rest = all.get(*offset..).unwrap_or_default();
+                if rest.is_empty() {
+                    self.source = None;
+                    return Ok(false);
+                }
+                let first = *line;
+                let entries = py.detach(|| {
+                    // The part ends after its `size`-th newline (memchr: the split must not
+                    // cost more than reading the records).
+                    let end = memchr::memchr_iter(b'\n', rest)
+                        .nth(size - 1)
+                        .map_or(rest.len(), |i| i + 1);
+                    let part = rest.get(..end).unwrap_or(rest);
+                    let entries = standard
+                        .engine
+                        .evaluate_jsonl_part(part, origin, first, options);
+                    (entries, end)
+                });
+                *offset += entries.1;
+                *line += size;
+                entries.0
+            }
+            Some(Source::Items { iter, index }) => {
+                let types = Types::new(py)?;
+                let mut inputs = Vec::with_capacity(size);
+                let mut items = iter.bind(py).clone();
+                for item in items.by_ref().take(size) {
+                    inputs.push(standard.item(&types, *index, &item?));
+                    *index += 1;
+                }
+                if inputs.is_empty() {
+                    self.source = None;
+                    return Ok(false);
+                }
+                let entries = py.detach(|| standard.run(&inputs, options));
+                drop(inputs);
+                entries
+            }
+            Some(Source::Inputs { inputs, next }) => {
+                let part = inputs.get(*next..).unwrap_or_default();
+                let part = part.get(..size).unwrap_or(part);
+                if part.is_empty() {
+                    self.source = None;
+                    return Ok(false);
+                }
+                *next += part.len();
+                py.detach(|| standard.run(part, options))
+            }
+        };
+        self.ready.extend(entries);
+        Ok(true)
+    }
+}
+
+#[pymethods]
+impl PyReportStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // A part can hold no records (blank lines): go on to the next.
+        while self.ready.is_empty() {
+            if !self.refill(py)? {
+                return Ok(None);
+            }
+        }
+        match self.ready.pop_front() {
+            Some(entry) => entry_object(py, &entry, &self.standard.get().standard).map(Some),
+            None => Err(errors::internal("no entry after a refill")),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<chidu.ReportStream of {} ({} records per part)>",
+            self.standard.get().standard.id(),
+            self.chunk_size
+        )
+    }
+}

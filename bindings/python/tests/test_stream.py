@@ -1,0 +1,116 @@
+"""`Standard.evaluate_iter`: the entries of `evaluate_many`, part by part and lazily."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import chidu
+
+AS_OF = "2026-06-30"
+
+
+def shown(entry: chidu.Report | chidu.RecordError) -> Any:
+    """What an entry says, comparable across calls."""
+    if isinstance(entry, chidu.Report):
+        return entry.to_json()
+    return ("error", entry.origin, entry.record, entry.path, entry.message)
+
+
+def fleet(examples: dict[str, Any]) -> list[Any]:
+    recs: list[Any] = []
+    for i in range(9):
+        rec = dict(list(examples.values())[i % len(examples)], id=f"S-{i}")
+        if i == 4:
+            rec["premises"] = {"mode": "palace"}  # breaks the schema: an error entry
+        recs.append(rec)
+    return recs
+
+
+def test_every_input_gives_the_batch_entries(demo: chidu.Standard, examples: dict[str, Any], tmp_path: Path) -> None:
+    recs = fleet(examples)
+    lines = [json.dumps(r, ensure_ascii=False) for r in recs]
+    # A blank line, CRLF and a line that is not JSON, as JSON Lines text may hold them.
+    text = "\n".join(lines[:3]) + "\n\n" + "\r\n".join(lines[3:6]) + "\n{oops\n" + "\n".join(lines[6:]) + "\n"
+    path = tmp_path / "stations.jsonl"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "a.json").write_text(json.dumps(recs[:4]), encoding="utf-8")
+    (tmp_path / "dir" / "b.yaml").write_text("\n".join(f"- {line}" for line in lines[4:]), encoding="utf-8")
+    givens: list[tuple[str, Any]] = [
+        ("str", text),
+        ("bytes", text.encode()),
+        ("path", path),
+        ("directory", tmp_path / "dir"),
+        ("list", recs),
+        ("json texts", lines),
+        ("generator", lambda: (r for r in recs)),
+    ]
+    seen_error = False
+    for name, given in givens:
+        want = [shown(e) for e in demo.evaluate_many(given() if callable(given) else given, as_of=AS_OF)]
+        seen_error |= any(isinstance(w, tuple) for w in want)
+        for size in (1, 2, 3, 2048):
+            source = given() if callable(given) else given
+            got = [shown(e) for e in demo.evaluate_iter(source, as_of=AS_OF, chunk_size=size)]
+            assert got == want, f"{name}, parts of {size}"
+    assert seen_error
+
+
+def test_a_dataframe_streams_like_its_batch(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.json_normalize([{k: v for k, v in r.items() if k != "staff"} for r in fleet(examples)])
+    want = [shown(e) for e in demo.evaluate_many(frame, as_of=AS_OF)]
+    assert [shown(e) for e in demo.evaluate_iter(frame, as_of=AS_OF, chunk_size=4)] == want
+
+
+def test_a_line_that_is_not_utf8_is_one_error(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    good = json.dumps(examples["strong"]).encode()
+    data = good + b'\n{"id": "\xff"}\n' + good + b"\n"
+    for entries in (list(demo.evaluate_iter(data, as_of=AS_OF)), list(demo.evaluate_many(data, as_of=AS_OF))):
+        assert [type(e).__name__ for e in entries] == ["Report", "RecordError", "Report"]
+        error = entries[1]
+        assert isinstance(error, chidu.RecordError) and error.origin == "<jsonl>:2"
+
+
+def test_records_are_read_lazily(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    pulled = 0
+
+    def endless() -> Any:
+        nonlocal pulled
+        for i in itertools.count():
+            pulled += 1
+            yield dict(examples["middling"], id=f"S-{i}")
+
+    stream = demo.evaluate_iter(endless(), as_of=AS_OF, chunk_size=10)
+    first = list(itertools.islice(stream, 25))
+    assert [r.id for r in first if isinstance(r, chidu.Report)] == [f"S-{i}" for i in range(25)]
+    assert pulled == 30  # three parts of ten, no more
+    assert "10 records per part" in repr(stream)
+
+
+def test_errors_of_the_caller_and_of_the_source(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="chunk_size"):
+        demo.evaluate_iter([examples["strong"]], as_of=AS_OF, chunk_size=0)
+    with pytest.raises(TypeError, match="evaluate"):
+        demo.evaluate_iter(examples["strong"], as_of=AS_OF)
+    with pytest.raises(TypeError):
+        demo.evaluate_iter(5, as_of=AS_OF)  # type: ignore[arg-type]
+
+    def failing() -> Any:
+        for i in range(30):
+            if i == 25:
+                raise RuntimeError("source failed")
+            yield dict(examples["strong"], id=f"S-{i}")
+
+    stream = demo.evaluate_iter(failing(), as_of=AS_OF, chunk_size=10)
+    got = list(itertools.islice(stream, 20))  # the first two parts come out whole
+    assert len(got) == 20
+    with pytest.raises(RuntimeError, match="source failed"):
+        next(stream)
+    assert list(demo.evaluate_iter([], as_of=AS_OF)) == []
+    assert list(demo.evaluate_iter("\n\n", as_of=AS_OF)) == []
