@@ -256,6 +256,17 @@ class ChiduPython(Engine):
         return self._collect(self.std.evaluate_many(native, as_of=AS_OF))
 
 
+class ChiduPythonStream(ChiduPython):
+    name = "chidu Python binding (evaluate_iter)"
+    note = "as evaluate_many, part by part: one part's reports alive at a time, as the Rust row keeps one"
+
+    def e2e(self, lines, blob):
+        return self._collect(self.std.evaluate_iter(blob, as_of=AS_OF))
+
+    def eval(self, native):
+        return self._collect(self.std.evaluate_iter(native, as_of=AS_OF))
+
+
 # ---------------------------------------------------------------- timing
 def timed(fn, runs):
     import statistics
@@ -303,7 +314,8 @@ def peak_rss(cmd):
     return wall, int(p.stderr.decode().split()[-1]) / 1024
 
 
-BUILT_IN = [("python", PlainPython), ("chidu-py", ChiduPython), ("polars", Polars)]
+BUILT_IN = [("python", PlainPython), ("chidu-py", ChiduPython), ("chidu-py-iter", ChiduPythonStream),
+            ("polars", Polars)]
 
 
 def engines():
