@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::convert::{self, Converted, Types};
 use crate::errors;
 use crate::report::{PyBatchReport, PyReport};
-use crate::stream::{PyReportStream, Source, Text};
+use crate::stream::{PyReportStream, Source};
 use crate::tape::Tape;
 
 /// Records are converted (under the GIL) and evaluated (without it) in chunks, so conversion of
@@ -627,15 +627,13 @@ impl PyStandard {
         }
         let this = slf.get();
         let options = this.options(py, as_of, waivers, mask_pii)?;
-        let jsonl = |text, origin: &str| Source::Jsonl {
-            text,
-            offset: 0,
-            line: 1,
-            origin: origin.to_owned(),
-        };
         let source = if records.is_instance_of::<PyString>() || records.is_instance_of::<PyBytes>()
         {
-            jsonl(Text::Python(records.clone().unbind()), "<jsonl>")
+            Source::Jsonl {
+                text: records.clone().unbind(),
+                offset: 0,
+                line: 1,
+            }
         } else if records.hasattr("__fspath__")? {
             let path: PathBuf = records.extract()?;
             let is_jsonl = path.is_file()
@@ -643,12 +641,14 @@ impl PyStandard {
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
             if is_jsonl {
-                // Read in place, part by part, as JSON Lines text is (`read_path` would copy
-                // every line out first).
-                let bytes = py
-                    .detach(|| std::fs::read(&path))
-                    .map_err(|e| errors::io_error(&e, &path))?;
-                jsonl(Text::Owned(bytes), &path.display().to_string())
+                // Read part by part: neither the file nor its lines are held whole.
+                let file = std::fs::File::open(&path).map_err(|e| errors::io_error(&e, &path))?;
+                Source::JsonlFile {
+                    reader: std::io::BufReader::with_capacity(1 << 20, file),
+                    path,
+                    line: 1,
+                    buf: Vec::new(),
+                }
             } else {
                 let raws = py
                     .detach(|| chidu::read_path(&path, Some(&this.standard)))

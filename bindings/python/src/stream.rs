@@ -2,6 +2,9 @@
 //! only one part's reports alive at a time (a `BatchReport` keeps every report).
 
 use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyIterator, PyString};
@@ -13,26 +16,24 @@ use crate::standard::{Input, PyStandard};
 
 /// Where the records still to evaluate are.
 pub(crate) enum Source {
-    /// JSON Lines: the text (a Python `str` or `bytes`, or a file's bytes), the next byte to
-    /// read and that byte's line number, and the origin bad lines are named by.
+    /// JSON Lines text (a Python `str` or `bytes`, read in place): the next byte to read and
+    /// that byte's line number.
     Jsonl {
-        text: Text,
+        text: Py<PyAny>,
         offset: usize,
         line: usize,
-        origin: String,
+    },
+    /// A `.jsonl` file, read part by part into `buf`; `line` is the next line's number.
+    JsonlFile {
+        reader: BufReader<File>,
+        path: PathBuf,
+        line: usize,
+        buf: Vec<u8>,
     },
     /// A Python iterator of records and the index of its next item.
     Items { iter: Py<PyIterator>, index: usize },
     /// Inputs converted up front (a DataFrame's rows, a records file or directory).
     Inputs { inputs: Vec<Input>, next: usize },
-}
-
-/// JSON Lines text kept for the iterator's lifetime.
-pub(crate) enum Text {
-    /// The caller's `str` or `bytes`, read in place.
-    Python(Py<PyAny>),
-    /// A file's bytes.
-    Owned(Vec<u8>),
 }
 
 /// An iterator of `Report` and `RecordError` objects in input order.
@@ -67,22 +68,11 @@ impl PyReportStream {
         let (options, size) = (&self.options, self.chunk_size);
         let entries = match &mut self.source {
             None => return Ok(false),
-            Some(Source::Jsonl {
-                text,
-                offset,
-                line,
-                origin,
-            }) => {
-                let bound;
-                let all: &[u8] = match text {
-                    Text::Owned(bytes) => bytes,
-                    Text::Python(obj) => {
-                        bound = obj.bind(py);
-                        match bound.cast::<PyString>() {
-                            Ok(s) => s.to_str()?.as_bytes(),
-                            Err(_) => bound.cast::<PyBytes>()?.as_bytes(),
-                        }
-                    }
+            Some(Source::Jsonl { text, offset, line }) => {
+                let bound = text.bind(py);
+                let all: &[u8] = match bound.cast::<PyString>() {
+                    Ok(s) => s.to_str()?.as_bytes(),
+                    Err(_) => bound.cast::<PyBytes>()?.as_bytes(),
                 };
                 let rest = all.get(*offset..).unwrap_or_default();
                 if rest.is_empty() {
@@ -99,12 +89,39 @@ impl PyReportStream {
                     let part = rest.get(..end).unwrap_or(rest);
                     let entries = standard
                         .engine
-                        .evaluate_jsonl_part(part, origin, first, options);
+                        .evaluate_jsonl_part(part, "<jsonl>", first, options);
                     (entries, end)
                 });
                 *offset += entries.1;
                 *line += size;
                 entries.0
+            }
+            Some(Source::JsonlFile {
+                reader,
+                path,
+                line,
+                buf,
+            }) => {
+                let first = *line;
+                let read = py.detach(|| {
+                    buf.clear();
+                    let mut lines = 0;
+                    while lines < size && reader.read_until(b'\n', buf)? > 0 {
+                        lines += 1;
+                    }
+                    let origin = path.display().to_string();
+                    let entries = standard
+                        .engine
+                        .evaluate_jsonl_part(buf, &origin, first, options);
+                    Ok::<_, std::io::Error>((entries, lines))
+                });
+                let (entries, lines) = read.map_err(|e| errors::io_error(&e, path))?;
+                if lines == 0 {
+                    self.source = None;
+                    return Ok(false);
+                }
+                *line += lines;
+                entries
             }
             Some(Source::Items { iter, index }) => {
                 let types = Types::new(py)?;

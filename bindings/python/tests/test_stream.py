@@ -114,3 +114,15 @@ def test_errors_of_the_caller_and_of_the_source(demo: chidu.Standard, examples: 
         next(stream)
     assert list(demo.evaluate_iter([], as_of=AS_OF)) == []
     assert list(demo.evaluate_iter("\n\n", as_of=AS_OF)) == []
+
+
+def test_a_jsonl_file_is_read_part_by_part(demo: chidu.Standard, examples: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "growing.jsonl"
+    line = lambda i: json.dumps(dict(examples["strong"], id=f"S-{i}")) + "\n"  # noqa: E731
+    path.write_text("".join(line(i) for i in range(3)), encoding="utf-8")
+    stream = demo.evaluate_iter(path, as_of=AS_OF, chunk_size=2)
+    first = [next(stream), next(stream)]
+    with path.open("a", encoding="utf-8") as f:  # lines written after the first part was read
+        f.write(line(3) + line(4))
+    ids = [r.id for r in [*first, *stream] if isinstance(r, chidu.Report)]
+    assert ids == [f"S-{i}" for i in range(5)]
