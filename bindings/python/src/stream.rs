@@ -44,6 +44,8 @@ pub struct PyReportStream {
     chunk_size: usize,
     source: Option<Source>,
     ready: VecDeque<chidu::Entry>,
+    /// An exception from the caller's iterator, raised once the records read before it are out.
+    failure: Option<PyErr>,
 }
 
 impl PyReportStream {
@@ -59,6 +61,7 @@ impl PyReportStream {
             chunk_size,
             source: Some(source),
             ready: VecDeque::new(),
+            failure: None,
         }
     }
 
@@ -127,9 +130,21 @@ impl PyReportStream {
                 let types = Types::new(py)?;
                 let mut inputs = Vec::with_capacity(size);
                 let mut items = iter.bind(py).clone();
+                let mut failure = None;
                 for item in items.by_ref().take(size) {
-                    inputs.push(standard.item(&types, *index, &item?));
+                    match item {
+                        Ok(item) => inputs.push(standard.item(&types, *index, &item)),
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
+                        }
+                    }
                     *index += 1;
+                }
+                if failure.is_some() {
+                    // Nothing more is read; what was read still comes out before the raise.
+                    self.failure = failure;
+                    self.source = None;
                 }
                 if inputs.is_empty() {
                     self.source = None;
@@ -165,7 +180,10 @@ impl PyReportStream {
         // A part can hold no records (blank lines): go on to the next.
         while self.ready.is_empty() {
             if !self.refill(py)? {
-                return Ok(None);
+                return match self.failure.take() {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
             }
         }
         match self.ready.pop_front() {

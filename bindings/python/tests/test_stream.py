@@ -108,10 +108,11 @@ def test_errors_of_the_caller_and_of_the_source(demo: chidu.Standard, examples: 
             yield dict(examples["strong"], id=f"S-{i}")
 
     stream = demo.evaluate_iter(failing(), as_of=AS_OF, chunk_size=10)
-    got = list(itertools.islice(stream, 20))  # the first two parts come out whole
-    assert len(got) == 20
+    got = list(itertools.islice(stream, 25))  # every record read before the failure comes out
+    assert [r.id for r in got if isinstance(r, chidu.Report)] == [f"S-{i}" for i in range(25)]
     with pytest.raises(RuntimeError, match="source failed"):
         next(stream)
+    assert next(stream, None) is None  # raised once; then the stream is spent
     assert list(demo.evaluate_iter([], as_of=AS_OF)) == []
     assert list(demo.evaluate_iter("\n\n", as_of=AS_OF)) == []
 

@@ -158,7 +158,9 @@ fn indicator<'a>(
             }
             _ => {
                 result.status = Status::NoEvidence;
-                result.details_mut().missing = dedup(&cx.missing);
+                if !cx.missing.is_empty() {
+                    result.details_mut().missing = dedup(&cx.missing);
+                }
                 result.set_unwaived(Status::NoEvidence, 0.0);
                 return;
             }
