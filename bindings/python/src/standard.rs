@@ -146,6 +146,16 @@ impl PyStandard {
         }
     }
 
+    /// One input per row of a pandas DataFrame.
+    fn dataframe_inputs(&self, py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<Vec<Input>> {
+        let types = Types::new(py)?;
+        Ok(convert::dataframe_rows(&types, frame)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| self.input(origin_of(i), c))
+            .collect())
+    }
+
     /// Reads a dict into the engine's typed layout: copied onto a tape (`tape::Tape`) under the
     /// GIL, then read by the record seed, with no JSON text or value tree in between. `None`
     /// when `item` is not a dict (the value converter then takes it, and says why it is not a
@@ -588,13 +598,7 @@ impl PyStandard {
             ));
         }
         if convert::is_dataframe(records)? {
-            let types = Types::new(py)?;
-            let rows = convert::dataframe_rows(&types, records)?;
-            let inputs: Vec<Input> = rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| self.input(format!("[{i}]"), c))
-                .collect();
+            let inputs = self.dataframe_inputs(py, records)?;
             let entries = py.detach(|| self.run(&inputs, &options));
             return Ok(self.batch(entries, &options));
         }
@@ -661,13 +665,10 @@ impl PyStandard {
                 "evaluate_iter takes a list of records (use evaluate for one record)",
             ));
         } else if convert::is_dataframe(records)? {
-            let types = Types::new(py)?;
-            let inputs = convert::dataframe_rows(&types, records)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| this.input(origin_of(i), c))
-                .collect();
-            Source::Inputs { inputs, next: 0 }
+            Source::Inputs {
+                inputs: this.dataframe_inputs(py, records)?,
+                next: 0,
+            }
         } else {
             let iter = records.try_iter().map_err(|_| {
                 PyTypeError::new_err(

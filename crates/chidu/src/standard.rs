@@ -689,16 +689,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn evaluate_jsonl_keeps_order_and_names_bad_lines() {
+    /// The demo pack compiled, and options for 2026-06-30.
+    fn demo_engine() -> (Engine, Options) {
         let engine = match demo().compile() {
             Ok(e) => e,
             Err(e) => panic!("{e:?}"),
         };
-        let options = match Options::default().with_as_of("2026-06-30") {
-            Ok(o) => o,
+        match Options::default().with_as_of("2026-06-30") {
+            Ok(o) => (engine, o),
             Err(e) => panic!("{e}"),
-        };
+        }
+    }
+
+    #[test]
+    fn evaluate_jsonl_keeps_order_and_names_bad_lines() {
+        let (engine, options) = demo_engine();
         let text = "{\"id\": \"A\"}\n\n{\"id\": 5, \"staff\": 1}\n{\"id\": \"C\"}\n";
         let entries = engine.evaluate_jsonl(text, "in.jsonl", &options);
         assert_eq!(entries.len(), 3);
@@ -722,14 +727,7 @@ mod tests {
 
     #[test]
     fn jsonl_parts_name_lines_as_the_whole_does() {
-        let engine = match demo().compile() {
-            Ok(e) => e,
-            Err(e) => panic!("{e:?}"),
-        };
-        let options = match Options::default().with_as_of("2026-06-30") {
-            Ok(o) => o,
-            Err(e) => panic!("{e}"),
-        };
+        let (engine, options) = demo_engine();
         // Blank lines (one of an ideographic space), CRLF, a bad record, a line that is not JSON.
         let text = "{\"id\": \"A\"}\n\n{\"id\": 5, \"staff\": 1}\r\n\u{3000}\n{\"id\": \"C\"}\r\nnot json\n{\"id\": \"E\"}";
         let whole: Vec<String> = engine
