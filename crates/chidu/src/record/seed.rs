@@ -14,6 +14,19 @@ use crate::value::{Span, Value, parse_date};
 /// Stands for a value that was validated but not stored (no rule reads it).
 const PRESENT: Value = Value::Bool(true);
 
+/// Drops a value without calling its drop glue when it owns no heap memory. Each field read
+/// drops one value (the slot's `Missing`, or a value no rule keeps), and `*slot = v` had
+/// become an out-of-line `drop_in_place` call per field: 5–6k instructions per peer station,
+/// 1.6k (`dist`) to 3.3k (`release`) net of this test (callgrind).
+#[inline(always)]
+fn discard(v: Value) {
+    if matches!(v, Value::Str(_) | Value::Consts(_)) {
+        drop(v);
+    } else {
+        std::mem::forget(v);
+    }
+}
+
 /// Longest list accepted in a record.
 const MAX_LIST: usize = 1_000_000;
 
@@ -258,8 +271,9 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                     None => present |= 1 << (i % 64),
                 }
             }
-            if keep && let Some(s) = self.ctx.arena.get_mut(start + slot as usize) {
-                *s = v;
+            match self.ctx.arena.get_mut(start + slot as usize) {
+                Some(s) if keep => discard(std::mem::replace(s, v)),
+                _ => discard(v),
             }
         }
         for (i, &slot) in schema.required.iter().enumerate() {
