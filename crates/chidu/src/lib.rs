@@ -15,6 +15,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod batch;
 mod diag;
 mod expr;
 mod json_schema;
@@ -30,6 +31,7 @@ mod value;
 mod waiver;
 mod yaml;
 
+pub use batch::{Batch, Entry};
 pub use diag::{Code, Diagnostic, LoadError, SourceFile, Span};
 pub use pack::read::Text;
 pub use pack::source::{builtin_file, builtin_file_relative, builtin_files_under};
@@ -56,7 +58,7 @@ pub use report::{
 pub use rules_schema::rules_schema;
 pub use score::next_grade::NextGrade;
 pub use standard::{
-    Batch, Engine, Entry, GradeInfo, IndicatorInfo, Lang, Options, SectionInfo, Standard, builtins,
+    Engine, GradeInfo, IndicatorInfo, Lang, Options, SectionInfo, Standard, builtins,
 };
 pub use value::whole;
 pub use waiver::Waiver;

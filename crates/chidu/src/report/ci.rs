@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Report, fmt_num};
 use crate::Lang;
-use crate::standard::{Batch, Entry};
+use crate::batch::{Batch, Entry};
 
 fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::{Report, fmt_num};
 use crate::Lang;
+use crate::batch::{Batch, Entry};
 use crate::model::Model;
-use crate::standard::{Batch, Entry};
 
 use super::page::esc;
 

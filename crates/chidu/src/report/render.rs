@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use super::{Report, Status, fmt_num};
 use crate::Lang;
+use crate::batch::{Batch, Entry};
 use crate::model::Model;
-use crate::standard::{Batch, Entry};
 
 /// Pads to a terminal width (CJK characters take two columns).
 fn pad(s: &str, width: usize) -> String {

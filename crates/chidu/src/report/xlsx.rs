@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, Xl
 
 use super::{IndicatorResult, Report, Shown, Status, round2};
 use crate::Lang;
-use crate::standard::{Batch, Entry};
+use crate::batch::{Batch, Entry};
 
 fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
