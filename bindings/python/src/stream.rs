@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
@@ -108,14 +108,33 @@ impl PyReportStream {
                 let first = *line;
                 let read = py.detach(|| {
                     buf.clear();
-                    let mut lines = 0;
-                    while lines < size && reader.read_until(b'\n', buf)? > 0 {
-                        lines += 1;
+                    let (mut lines, mut skipped) = (0, None);
+                    while lines < size {
+                        match chidu::read_jsonl_line(reader, buf, chidu::MAX_LINE_BYTES)? {
+                            chidu::JsonlLine::End => break,
+                            chidu::JsonlLine::Line => lines += 1,
+                            // The part ends before an overlong line, which then comes last.
+                            chidu::JsonlLine::TooLong(bytes) => {
+                                skipped = Some((first + lines, bytes));
+                                lines += 1;
+                                break;
+                            }
+                        }
                     }
                     let origin = path.display().to_string();
-                    let entries = standard
+                    let mut entries = standard
                         .engine
                         .evaluate_jsonl_part(buf, &origin, first, options);
+                    if let Some((at, bytes)) = skipped {
+                        entries.push(chidu::Entry::Invalid {
+                            origin: format!("{origin}:{at}"),
+                            error: chidu::RecordError {
+                                record: None,
+                                path: String::new(),
+                                message: chidu::JsonlLine::too_long(bytes),
+                            },
+                        });
+                    }
                     Ok::<_, std::io::Error>((entries, lines))
                 });
                 let (entries, lines) = read.map_err(|e| errors::io_error(&e, path))?;

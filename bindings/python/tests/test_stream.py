@@ -127,3 +127,15 @@ def test_a_jsonl_file_is_read_part_by_part(demo: chidu.Standard, examples: dict[
         f.write(line(3) + line(4))
     ids = [r.id for r in [*first, *stream] if isinstance(r, chidu.Report)]
     assert ids == [f"S-{i}" for i in range(5)]
+
+
+def test_an_overlong_line_is_one_error(demo: chidu.Standard, examples: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "huge.jsonl"
+    good = json.dumps(examples["strong"]).encode()
+    with path.open("wb") as f:  # a line past the 64 MiB a record may take, between two records
+        f.write(good + b"\n" + b"x" * (64 * 2**20 + 1) + b"\n" + good + b"\n")
+    entries = list(demo.evaluate_iter(path, as_of=AS_OF, chunk_size=8))
+    assert [type(e).__name__ for e in entries] == ["Report", "RecordError", "Report"]
+    error = entries[1]
+    assert isinstance(error, chidu.RecordError)
+    assert error.origin == f"{path}:2" and "longer than the 64 MiB" in error.message

@@ -2,7 +2,7 @@
 //! and written in input order, so memory stays bounded however many records there are (only
 //! the scores kept for the median grow).
 
-use std::io::{BufRead as _, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -200,9 +200,9 @@ fn next_record(src: &mut Source) -> Option<chidu::RawRecord> {
             line,
         } => loop {
             let mut buf = Vec::new();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => return None,
-                Ok(_) => {
+            match chidu::read_jsonl_line(reader, &mut buf, chidu::MAX_LINE_BYTES) {
+                Ok(chidu::JsonlLine::End) => return None,
+                Ok(chidu::JsonlLine::Line) => {
                     *line += 1;
                     if buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
@@ -210,6 +210,13 @@ fn next_record(src: &mut Source) -> Option<chidu::RawRecord> {
                     return Some(chidu::RawRecord {
                         origin: format!("{origin}:{line}"),
                         data: chidu::RawData::Json(buf),
+                    });
+                }
+                Ok(chidu::JsonlLine::TooLong(n)) => {
+                    *line += 1;
+                    return Some(chidu::RawRecord {
+                        origin: format!("{origin}:{line}"),
+                        data: chidu::RawData::Unreadable(chidu::JsonlLine::too_long(n)),
                     });
                 }
                 Err(e) => {

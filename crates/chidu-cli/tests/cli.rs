@@ -217,3 +217,27 @@ fn streamed_json_equals_the_in_memory_batch() {
     );
     assert!(lines[1499].contains("\"S1499\""));
 }
+
+#[test]
+fn an_overlong_jsonl_line_is_one_error_entry() {
+    let d = temp("overlong");
+    let f = d.join("fleet.jsonl");
+    let mut body = b"{\"id\": \"A\"}\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', chidu::MAX_LINE_BYTES + 1));
+    body.extend_from_slice(b"\n{\"id\": \"C\"}\n");
+    std::fs::write(&f, body).unwrap();
+    let o = chidu(&[
+        "check",
+        "demo",
+        f.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "jsonl",
+    ]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].contains("\"A\"") && lines[2].contains("\"C\""));
+    assert!(lines[1].contains("fleet.jsonl:2\"") && lines[1].contains("longer than the 64 MiB"));
+}

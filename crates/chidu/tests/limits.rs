@@ -208,3 +208,46 @@ proptest! {
         let _ = engine().parse_json(src.as_bytes());
     }
 }
+
+#[test]
+fn an_overlong_jsonl_line_is_skipped_not_held() {
+    use chidu::{JsonlLine, read_jsonl_line};
+    let text = b"ab\n0123456789abc\n0123456789\ncd\r\n0123456789xyz";
+    let mut reader = std::io::BufReader::with_capacity(4, &text[..]);
+    let mut buf = Vec::new();
+    let mut steps = Vec::new();
+    loop {
+        let step = match read_jsonl_line(&mut reader, &mut buf, 10) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        steps.push(step);
+        if step == JsonlLine::End {
+            break;
+        }
+    }
+    assert_eq!(
+        steps,
+        [
+            JsonlLine::Line,
+            JsonlLine::TooLong(14),
+            JsonlLine::Line, // exactly the limit, then its line break
+            JsonlLine::Line,
+            JsonlLine::TooLong(13), // at the end, with no line break
+            JsonlLine::End,
+        ]
+    );
+    assert_eq!(buf, b"ab\n0123456789\ncd\r\n");
+    // The real limit: a line past it is dropped and the next record still reads.
+    let mut big = vec![b' '; chidu::MAX_LINE_BYTES + 1];
+    big.extend_from_slice(b"\n{\"id\": \"S-1\"}\n");
+    let mut reader = std::io::BufReader::new(&big[..]);
+    let mut buf = Vec::new();
+    let first = read_jsonl_line(&mut reader, &mut buf, chidu::MAX_LINE_BYTES).ok();
+    assert_eq!(first, Some(JsonlLine::TooLong(chidu::MAX_LINE_BYTES + 2)));
+    let second = read_jsonl_line(&mut reader, &mut buf, chidu::MAX_LINE_BYTES).ok();
+    assert_eq!(
+        (second, buf.as_slice()),
+        (Some(JsonlLine::Line), &b"{\"id\": \"S-1\"}\n"[..])
+    );
+}

@@ -160,6 +160,69 @@ pub fn read_jsonl(text: &str, origin: &str) -> Vec<RawRecord> {
         .collect()
 }
 
+/// The longest JSON Lines line read from a stream (a station record is a few KB). Longer
+/// lines are skipped, not held, and reported as unreadable, so memory stays bounded.
+pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
+
+/// One step of [`read_jsonl_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonlLine {
+    /// The stream is spent.
+    End,
+    /// A line (with its line break) was appended to the buffer.
+    Line,
+    /// A line longer than the limit was skipped; the buffer holds none of it. Its length.
+    TooLong(usize),
+}
+
+impl JsonlLine {
+    /// The error message for a skipped line of `bytes` bytes.
+    pub fn too_long(bytes: usize) -> String {
+        format!(
+            "line of {bytes} bytes is longer than the {} MiB a record may take; skipped",
+            MAX_LINE_BYTES >> 20
+        )
+    }
+}
+
+/// Reads the next line of a JSON Lines stream into `buf` (appended, line break included),
+/// holding at most `limit` bytes of it: a longer line is read to its end and dropped.
+pub fn read_jsonl_line(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<JsonlLine> {
+    use std::io::{BufRead as _, Read as _};
+    let start = buf.len();
+    let read = (&mut *reader)
+        .take(limit as u64 + 1)
+        .read_until(b'\n', buf)?;
+    if read == 0 {
+        return Ok(JsonlLine::End);
+    }
+    if read <= limit || buf.last() == Some(&b'\n') {
+        return Ok(JsonlLine::Line);
+    }
+    buf.truncate(start);
+    let mut skipped = read;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        reader.consume(used);
+        skipped += used;
+        if done {
+            break;
+        }
+    }
+    Ok(JsonlLine::TooLong(skipped))
+}
+
 /// A JSON file: one object, or a list of objects.
 pub fn read_json(text: &str, origin: &str) -> Vec<RawRecord> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
