@@ -200,15 +200,7 @@ fn streamed_json_equals_the_in_memory_batch() {
         .map(|i| line.replace("\"S\"", &format!("\"S{i}\"")) + "\n")
         .collect();
     std::fs::write(&f, body).unwrap();
-    let o = chidu(&[
-        "check",
-        "demo",
-        f.to_str().unwrap(),
-        "--as-of",
-        "2026-06-30",
-        "--format",
-        "jsonl",
-    ]);
+    let o = check_demo_jsonl(&f);
     let lines: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
     assert_eq!(
         lines.len(),
@@ -226,7 +218,18 @@ fn an_overlong_jsonl_line_is_one_error_entry() {
     body.extend(std::iter::repeat_n(b'x', chidu::MAX_LINE_BYTES + 1));
     body.extend_from_slice(b"\n{\"id\": \"C\"}\n");
     std::fs::write(&f, body).unwrap();
-    let o = chidu(&[
+    let o = check_demo_jsonl(&f);
+    assert_eq!(o.status.code(), Some(3), "an invalid record");
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].contains("\"A\"") && lines[2].contains("\"C\""));
+    assert!(lines[1].contains("fleet.jsonl:2\"") && lines[1].contains("longer than the 64 MiB"));
+}
+
+/// `chidu check demo FILE --as-of 2026-06-30 --format jsonl` (streamed).
+fn check_demo_jsonl(f: &std::path::Path) -> std::process::Output {
+    chidu(&[
         "check",
         "demo",
         f.to_str().unwrap(),
@@ -234,10 +237,5 @@ fn an_overlong_jsonl_line_is_one_error_entry() {
         "2026-06-30",
         "--format",
         "jsonl",
-    ]);
-    let out = String::from_utf8(o.stdout).unwrap();
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
-    assert!(lines[0].contains("\"A\"") && lines[2].contains("\"C\""));
-    assert!(lines[1].contains("fleet.jsonl:2\"") && lines[1].contains("longer than the 64 MiB"));
+    ])
 }
