@@ -20,6 +20,10 @@ use crate::tape::Tape;
 const FIRST_CHUNK: usize = 256;
 const CHUNK: usize = 4096;
 
+/// The `TypeError` of `evaluate_many` and `evaluate_iter` for an input that is none of theirs.
+const NOT_RECORDS: &str =
+    "records must be a list of dicts, a pandas DataFrame, JSON Lines text or a path";
+
 /// Where a standard came from, to rebuild it after pickling.
 #[derive(Debug, Clone)]
 enum Origin {
@@ -602,11 +606,9 @@ impl PyStandard {
             let entries = py.detach(|| self.run(&inputs, &options));
             return Ok(self.batch(entries, &options));
         }
-        let iter = records.try_iter().map_err(|_| {
-            PyTypeError::new_err(
-                "records must be a list of dicts, a pandas DataFrame, JSON Lines text or a path",
-            )
-        })?;
+        let iter = records
+            .try_iter()
+            .map_err(|_| PyTypeError::new_err(NOT_RECORDS))?;
         let batch = self.run_pipelined(py, iter, &options)?;
         Ok(PyBatchReport::new(self.engine.clone(), batch))
     }
@@ -670,11 +672,9 @@ impl PyStandard {
                 next: 0,
             }
         } else {
-            let iter = records.try_iter().map_err(|_| {
-                PyTypeError::new_err(
-                    "records must be a list of dicts, a pandas DataFrame, JSON Lines text or a path",
-                )
-            })?;
+            let iter = records
+                .try_iter()
+                .map_err(|_| PyTypeError::new_err(NOT_RECORDS))?;
             Source::Items {
                 iter: iter.unbind(),
                 index: 0,

@@ -204,22 +204,7 @@ pub fn read_jsonl_line(
         return Ok(JsonlLine::Line);
     }
     buf.truncate(start);
-    let mut skipped = read;
-    loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        reader.consume(used);
-        skipped += used;
-        if done {
-            break;
-        }
-    }
+    let skipped = read + reader.skip_until(b'\n')?;
     Ok(JsonlLine::TooLong(skipped))
 }
 
