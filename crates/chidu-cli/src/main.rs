@@ -16,6 +16,7 @@ macro_rules! outln {
 }
 
 mod check;
+mod codegen;
 mod diff;
 mod doc;
 mod formats;
@@ -81,6 +82,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// The empty data-entry workbook (xlsx) or CSV header files for a pack's records.
     Template(template::TemplateArgs),
+    /// Rust source of the pack's checks, for `chidu::compiled::Scorer` in a Rust service.
+    Codegen(codegen::CodegenArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
         Command::DiffStandard(args) => doc::diff_standard(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Template(args) => template::template(&args),
+        Command::Codegen(args) => codegen::codegen(&args),
     };
     ExitCode::from(code)
 }

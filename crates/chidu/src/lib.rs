@@ -16,6 +16,8 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod codegen;
+pub mod compiled;
 mod diag;
 mod expr;
 mod json_schema;

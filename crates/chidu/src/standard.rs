@@ -351,6 +351,9 @@ impl Standard {
 }
 
 impl Engine {
+    pub(crate) fn model(&self) -> &Model {
+        &self.model
+    }
     /// Reads a record from JSON text straight into the pack's typed layout.
     pub fn parse_json(&self, bytes: &[u8]) -> Result<Record, RecordError> {
         crate::record::from_json_slice(&self.model, bytes)

@@ -568,6 +568,19 @@ fn share_lets(indicators: &mut [Indicator]) -> u32 {
     ids.len() as u32
 }
 
+/// Digest of the pack's file contents in load order, whatever directory it was loaded from
+/// (file names, which carry the path given to `load`, are left out): what generated code is
+/// checked against.
+pub(crate) fn content_digest(files: &FileTable) -> String {
+    let mut h = Sha256::new();
+    for f in &files.files {
+        h.update(f.text.as_bytes());
+        h.update([0]);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
 fn digest_of(files: &FileTable) -> String {
     let mut h = Sha256::new();
     let mut sorted: Vec<_> = files.files.iter().collect();

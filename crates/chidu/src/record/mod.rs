@@ -4,6 +4,7 @@
 pub mod input;
 mod seed;
 pub(crate) mod xlsx;
+pub(crate) use seed::MAX_LIST;
 
 use serde::Serialize;
 

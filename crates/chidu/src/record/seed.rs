@@ -29,7 +29,7 @@ fn discard(v: Value) {
 }
 
 /// Longest list accepted in a record.
-const MAX_LIST: usize = 1_000_000;
+pub(crate) const MAX_LIST: usize = 1_000_000;
 
 /// A path segment; field names borrow from the schema, so naming a path costs no allocation.
 #[derive(Clone, Copy)]

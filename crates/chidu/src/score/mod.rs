@@ -5,6 +5,7 @@ pub(crate) mod next_grade;
 
 use std::sync::Arc;
 
+use crate::compiled::{Scorecard, Verdict};
 use crate::expr::Ty;
 use crate::expr::eval::{Cx, eval};
 use crate::model::{Indicator, Model, NaMode};
@@ -80,12 +81,7 @@ pub(crate) fn evaluate(
         .filter(|r| is_veto(model, r) && matches!(r.status, Status::NoEvidence | Status::Error))
         .map(|r| std::sync::Arc::clone(&model.indicators[r.index].id))
         .collect();
-    let mut grade = grade_of(model, score, &sections);
-    if !vetoes.is_empty()
-        && let Some(vg) = model.veto_grade
-    {
-        grade = Some(grade.map_or(vg, |g| g.max(vg)));
-    }
+    let grade = final_grade(model, score, &sections, !vetoes.is_empty());
     let gaps = gaps_of(model, &results);
     let aggregates = aggregate_values(model, &mut cx);
     Report {
@@ -216,23 +212,76 @@ fn indicator<'a>(
     let (status, earned) = if let Some(e) = error {
         result.details_mut().error = Some(e);
         (Status::Error, 0.0)
-    } else if ind.veto {
-        match scored.passed {
-            Some(true) => (Status::Met, 0.0),
-            Some(false) => (Status::NotMet, 0.0),
-            None => (Status::NoEvidence, 0.0),
-        }
     } else {
-        match scored.earned {
-            None => (Status::NoEvidence, 0.0),
-            Some(e) if e >= possible - TOL => (Status::Met, possible),
-            Some(e) if e <= TOL => (Status::NotMet, 0.0),
-            Some(e) => (Status::Partial, e),
-        }
+        status_of(ind, scored.passed, scored.earned)
     };
     result.status = status;
     result.earned = earned;
     result.set_unwaived(status, earned);
+}
+
+/// An indicator's status and points from what its form computed (no error).
+fn status_of(ind: &Indicator, passed: Option<bool>, earned: Option<f64>) -> (Status, f64) {
+    let possible = ind.points;
+    if ind.veto {
+        return match passed {
+            Some(true) => (Status::Met, 0.0),
+            Some(false) => (Status::NotMet, 0.0),
+            None => (Status::NoEvidence, 0.0),
+        };
+    }
+    match earned {
+        None => (Status::NoEvidence, 0.0),
+        Some(e) if e >= possible - TOL => (Status::Met, possible),
+        Some(e) if e <= TOL => (Status::NotMet, 0.0),
+        Some(e) => (Status::Partial, e),
+    }
+}
+
+/// Score, grade and statuses of a record from the verdicts of generated checks: the same
+/// steps as [`evaluate`] after its indicators, without waivers (a generated scorer leaves
+/// records with waivers to the engine).
+pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
+    let mut results = Vec::with_capacity(model.indicators.len());
+    for (index, (ind, verdict)) in model.indicators.iter().zip(verdicts).enumerate() {
+        let mut r = IndicatorResult::blank(index, ind.points);
+        let (status, earned) = match verdict {
+            Verdict::NotApplicable => (Status::NotApplicable, 0.0),
+            Verdict::Unknown => status_of(ind, None, None),
+            Verdict::Pass => status_of(ind, Some(true), Some(ind.points)),
+            Verdict::Fail => status_of(ind, Some(false), Some(0.0)),
+        };
+        r.status = status;
+        r.earned = earned;
+        r.set_unwaived(status, earned);
+        results.push(r);
+    }
+    let (score, _) = score_of(model, &results, false);
+    let sections = sections_of(model, &results);
+    let vetoed = results
+        .iter()
+        .any(|r| is_veto(model, r) && r.status == Status::NotMet);
+    Scorecard {
+        score,
+        grade: final_grade(model, score, &sections, vetoed),
+        vetoed,
+        statuses: results.iter().map(|r| r.status).collect(),
+        compiled: true,
+    }
+}
+
+/// The grade band: by score and section ratios, lowered to the veto grade when a veto is met.
+fn final_grade(
+    model: &Model,
+    score: Option<f64>,
+    sections: &[SectionResult],
+    vetoed: bool,
+) -> Option<usize> {
+    let grade = grade_of(model, score, sections);
+    match model.veto_grade {
+        Some(vg) if vetoed => Some(grade.map_or(vg, |g| g.max(vg))),
+        _ => grade,
+    }
 }
 
 fn dedup(refs: &[crate::expr::eval::MissingRef]) -> Vec<String> {
