@@ -131,7 +131,7 @@ fn borrows(ty: &FieldTy) -> bool {
 }
 
 /// The Rust type a value of `ty` is read into.
-pub(crate) fn rust_type(ty: &FieldTy) -> String {
+fn rust_type(ty: &FieldTy) -> String {
     match ty {
         FieldTy::String => "rt::de::Text<'a>".into(),
         FieldTy::Int => "rt::de::Int".into(),
@@ -140,7 +140,18 @@ pub(crate) fn rust_type(ty: &FieldTy) -> String {
         FieldTy::Date => "rt::de::Date".into(),
         FieldTy::Enum(e) => format!("E{e}"),
         FieldTy::Object(o) => format!("O{o}<'a>"),
-        FieldTy::List(item) => format!("rt::de::List<Option<{}>>", rust_type(item)),
+        FieldTy::List(item) => format!("rt::de::List<{}>", optional_type(item)),
+    }
+}
+
+/// The Rust type of an optional value of `ty` (absent or `null` is `None`; both have
+/// `as_ref()`, which the checks call). Scalars read `null` in the same call as the value.
+fn optional_type(ty: &FieldTy) -> String {
+    match ty {
+        FieldTy::String | FieldTy::Int | FieldTy::Number | FieldTy::Bool | FieldTy::Date => {
+            format!("rt::de::Opt<{}>", rust_type(ty))
+        }
+        _ => format!("Option<{}>", rust_type(ty)),
     }
 }
 
@@ -153,16 +164,15 @@ fn record_struct(out: &mut String, model: &Model, id: ObjId) {
          pub struct O{id}<'a> {{\n"
     );
     for (slot, f) in obj.fields.iter().enumerate() {
-        let ty = rust_type(&f.ty);
         // A required field is read without `Option`: absent or null, the record goes to the
         // engine, which reports it.
-        let ty = if f.required {
-            ty
+        let (ty, default) = if f.required {
+            (rust_type(&f.ty), "")
         } else {
-            format!("Option<{ty}>")
+            (optional_type(&f.ty), ", default")
         };
         let borrow = if borrows(&f.ty) { ", borrow" } else { "" };
-        let _ = writeln!(out, "    #[serde(rename = {:?}{borrow})]", f.name);
+        let _ = writeln!(out, "    #[serde(rename = {:?}{default}{borrow})]", f.name);
         let _ = writeln!(out, "    f{slot}: {ty},");
     }
     let _ = write!(

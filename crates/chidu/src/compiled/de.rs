@@ -8,6 +8,43 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 
+/// A scalar read with one `deserialize_any` call, `null` included: what [`Opt`] wraps.
+pub trait Nullable<'de>: Sized {
+    /// Reads the value; `None` for `null`.
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+}
+
+/// An optional scalar field: absent or `null` is `None`. One `deserialize_any` call reads it
+/// (serde's `Option` first peeks for `null`, then deserializes again).
+#[derive(Debug)]
+pub struct Opt<T>(pub Option<T>);
+
+impl<T> Opt<T> {
+    /// The value, if present.
+    #[inline]
+    pub fn as_ref(&self) -> Option<&T> {
+        self.0.as_ref()
+    }
+}
+
+impl<T> Default for Opt<T> {
+    fn default() -> Self {
+        Opt(None)
+    }
+}
+
+impl<'de, T: Nullable<'de>> Deserialize<'de> for Opt<T> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::read(d).map(Opt)
+    }
+}
+
+/// A required scalar: `null` is refused.
+fn required<'de, T: Nullable<'de>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    T::read(d)?.ok_or_else(|| de::Error::custom("null"))
+}
+
 /// A `string` field, borrowed from the input when it has no escapes.
 #[derive(Debug)]
 pub struct Text<'a>(pub Cow<'a, str>);
@@ -20,25 +57,40 @@ impl Text<'_> {
     }
 }
 
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Option<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(s)))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(s)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+impl<'de: 'a, 'a> Nullable<'de> for Text<'a> {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(d.deserialize_any(TextVisitor)?.map(Text))
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(s.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(V)
+        required(d)
     }
 }
 
@@ -60,51 +112,105 @@ struct NumVisitor {
 }
 
 impl Visitor<'_> for NumVisitor {
-    type Value = f64;
+    type Value = Option<f64>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a number")
     }
-    fn visit_i64<E: de::Error>(self, i: i64) -> Result<f64, E> {
-        Ok(i as f64)
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Option<f64>, E> {
+        Ok(Some(i as f64))
     }
-    fn visit_u64<E: de::Error>(self, u: u64) -> Result<f64, E> {
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Option<f64>, E> {
         match i64::try_from(u) {
-            Ok(i) => Ok(i as f64),
-            Err(_) if !self.int => Ok(u as f64),
+            Ok(i) => Ok(Some(i as f64)),
+            Err(_) if !self.int => Ok(Some(u as f64)),
             Err(_) => Err(E::custom("integer out of range")),
         }
     }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<f64, E> {
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<f64>, E> {
         if !n.is_finite() {
             return Err(E::custom("not a finite number"));
         }
         if !self.int {
-            return Ok(n);
+            return Ok(Some(n));
         }
         crate::value::whole(n)
-            .map(|i| i as f64)
+            .map(|i| Some(i as f64))
             .ok_or_else(|| E::custom("not a whole number"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+}
+
+impl<'de> Nullable<'de> for Num {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(d.deserialize_any(NumVisitor { int: false })?.map(Num))
+    }
+}
+
+impl<'de> Nullable<'de> for Int {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(d.deserialize_any(NumVisitor { int: true })?.map(Int))
+    }
+}
+
+impl<'de> Nullable<'de> for Date {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        match d.deserialize_any(TextVisitor)? {
+            None => Ok(None),
+            Some(text) => crate::value::parse_date(&text)
+                .map(|days| Some(Date(days)))
+                .ok_or_else(|| de::Error::custom("not a YYYY-MM-DD date")),
+        }
+    }
+}
+
+struct BoolVisitor;
+
+impl Visitor<'_> for BoolVisitor {
+    type Value = Option<bool>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("true or false")
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Option<bool>, E> {
+        Ok(Some(b))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+}
+
+impl<'de> Nullable<'de> for bool {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        d.deserialize_any(BoolVisitor)
     }
 }
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NumVisitor { int: false }).map(Num)
+        required(d)
     }
 }
 
 impl<'de> Deserialize<'de> for Int {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NumVisitor { int: true }).map(Int)
+        required(d)
     }
 }
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Text::deserialize(d)?;
-        crate::value::parse_date(text.as_str())
-            .map(Date)
-            .ok_or_else(|| de::Error::custom("not a YYYY-MM-DD date"))
+        required(d)
     }
 }
 

@@ -1,11 +1,13 @@
 //! Scoring one record: indicator statuses, waivers, section ratios, score, grade and gaps.
 
+mod card;
 pub(crate) mod forms;
 pub(crate) mod next_grade;
 
+pub(crate) use card::scorecard;
+
 use std::sync::Arc;
 
-use crate::compiled::{Scorecard, Verdict};
 use crate::expr::Ty;
 use crate::expr::eval::{Cx, eval};
 use crate::model::{Indicator, Model, NaMode};
@@ -73,12 +75,12 @@ pub(crate) fn evaluate(
     let sections = sections_of(model, &results);
     let vetoes: Vec<std::sync::Arc<str>> = results
         .iter()
-        .filter(|r| is_veto(model, r) && r.status == Status::NotMet)
+        .filter(|r| is_veto(model, *r) && r.status == Status::NotMet)
         .map(|r| std::sync::Arc::clone(&model.indicators[r.index].id))
         .collect();
     let vetoes_unresolved: Vec<std::sync::Arc<str>> = results
         .iter()
-        .filter(|r| is_veto(model, r) && matches!(r.status, Status::NoEvidence | Status::Error))
+        .filter(|r| is_veto(model, *r) && matches!(r.status, Status::NoEvidence | Status::Error))
         .map(|r| std::sync::Arc::clone(&model.indicators[r.index].id))
         .collect();
     let grade = final_grade(model, score, &sections, !vetoes.is_empty());
@@ -127,8 +129,36 @@ fn aggregate_values<'a>(model: &'a Model, cx: &mut Cx<'a>) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn is_veto(model: &Model, r: &IndicatorResult) -> bool {
-    model.indicators.get(r.index).is_some_and(|i| i.veto)
+fn is_veto<R: Outcome + ?Sized>(model: &Model, r: &R) -> bool {
+    model.indicators.get(r.index()).is_some_and(|i| i.veto)
+}
+
+/// What the totals read of an indicator's result: the engine's full [`IndicatorResult`], or
+/// the light one of generated checks (`card.rs`), which has no report to fill.
+trait Outcome {
+    fn index(&self) -> usize;
+    fn status(&self) -> Status;
+    fn earned(&self) -> f64;
+    fn possible(&self) -> f64;
+    fn unwaived(&self) -> (Status, f64);
+}
+
+impl Outcome for IndicatorResult {
+    fn index(&self) -> usize {
+        self.index
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn earned(&self) -> f64 {
+        self.earned
+    }
+    fn possible(&self) -> f64 {
+        self.possible
+    }
+    fn unwaived(&self) -> (Status, f64) {
+        IndicatorResult::unwaived(self)
+    }
 }
 
 fn indicator<'a>(
@@ -238,38 +268,6 @@ fn status_of(ind: &Indicator, passed: Option<bool>, earned: Option<f64>) -> (Sta
     }
 }
 
-/// Score, grade and statuses of a record from the verdicts of generated checks: the same
-/// steps as [`evaluate`] after its indicators, without waivers (a generated scorer leaves
-/// records with waivers to the engine).
-pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
-    let mut results = Vec::with_capacity(model.indicators.len());
-    for (index, (ind, verdict)) in model.indicators.iter().zip(verdicts).enumerate() {
-        let mut r = IndicatorResult::blank(index, ind.points);
-        let (status, earned) = match verdict {
-            Verdict::NotApplicable => (Status::NotApplicable, 0.0),
-            Verdict::Unknown => status_of(ind, None, None),
-            Verdict::Pass => status_of(ind, Some(true), Some(ind.points)),
-            Verdict::Fail => status_of(ind, Some(false), Some(0.0)),
-        };
-        r.status = status;
-        r.earned = earned;
-        r.set_unwaived(status, earned);
-        results.push(r);
-    }
-    let (score, _) = score_of(model, &results, false);
-    let sections = sections_of(model, &results);
-    let vetoed = results
-        .iter()
-        .any(|r| is_veto(model, r) && r.status == Status::NotMet);
-    Scorecard {
-        score,
-        grade: final_grade(model, score, &sections, vetoed),
-        vetoed,
-        statuses: results.iter().map(|r| r.status).collect(),
-        compiled: true,
-    }
-}
-
 /// The grade band: by score and section ratios, lowered to the veto grade when a veto is met.
 fn final_grade(
     model: &Model,
@@ -296,16 +294,16 @@ fn dedup(refs: &[crate::expr::eval::MissingRef]) -> Vec<String> {
 }
 
 /// (score, bonus); `unwaived` scores as if no waiver applied.
-fn score_of(model: &Model, results: &[IndicatorResult], unwaived: bool) -> (Option<f64>, f64) {
+fn score_of(model: &Model, results: &[impl Outcome], unwaived: bool) -> (Option<f64>, f64) {
     let (mut earned, mut possible, mut bonus) = (0.0, 0.0, 0.0);
     for r in results {
-        let Some(ind) = model.indicators.get(r.index) else {
+        let Some(ind) = model.indicators.get(r.index()) else {
             continue;
         };
         let (status, e) = if unwaived {
             r.unwaived()
         } else {
-            (r.status, r.earned)
+            (r.status(), r.earned())
         };
         if ind.veto {
             continue;
@@ -320,13 +318,13 @@ fn score_of(model: &Model, results: &[IndicatorResult], unwaived: bool) -> (Opti
             Status::Waived => {}
             Status::NotApplicable => {
                 if model.na_mode == NaMode::FullMarks {
-                    earned += r.possible;
-                    possible += r.possible;
+                    earned += r.possible();
+                    possible += r.possible();
                 }
             }
             _ => {
                 earned += e;
-                possible += r.possible;
+                possible += r.possible();
             }
         }
     }
@@ -339,7 +337,7 @@ fn score_of(model: &Model, results: &[IndicatorResult], unwaived: bool) -> (Opti
     (Some(score), bonus)
 }
 
-fn sections_of(model: &Model, results: &[IndicatorResult]) -> Vec<SectionResult> {
+fn sections_of(model: &Model, results: &[impl Outcome]) -> Vec<SectionResult> {
     model
         .sections
         .iter()
@@ -352,12 +350,12 @@ fn sections_of(model: &Model, results: &[IndicatorResult]) -> Vec<SectionResult>
                 };
                 if ind.bonus
                     || ind.veto
-                    || matches!(r.status, Status::NotApplicable | Status::Waived)
+                    || matches!(r.status(), Status::NotApplicable | Status::Waived)
                 {
                     continue;
                 }
-                earned += r.earned;
-                possible += r.possible;
+                earned += r.earned();
+                possible += r.possible();
             }
             let ratio = (possible > TOL).then(|| earned / possible);
             SectionResult {

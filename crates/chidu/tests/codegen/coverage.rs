@@ -130,31 +130,31 @@ fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), 
 pub struct O0<'a> {
     #[serde(rename = "id", borrow)]
     f0: rt::de::Text<'a>,
-    #[serde(rename = "name", borrow)]
-    f1: Option<rt::de::Text<'a>>,
-    #[serde(rename = "level")]
+    #[serde(rename = "name", default, borrow)]
+    f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "level", default)]
     f2: Option<E0>,
-    #[serde(rename = "area")]
-    f3: Option<rt::de::Num>,
-    #[serde(rename = "indoor")]
-    f4: Option<rt::de::Num>,
-    #[serde(rename = "rooms")]
-    f5: Option<rt::de::Int>,
-    #[serde(rename = "opened")]
-    f6: Option<rt::de::Date>,
-    #[serde(rename = "accessible")]
-    f7: Option<bool>,
-    #[serde(rename = "phone", borrow)]
-    f8: Option<rt::de::Text<'a>>,
-    #[serde(rename = "tags", borrow)]
-    f9: Option<rt::de::List<Option<rt::de::Text<'a>>>>,
-    #[serde(rename = "scores")]
-    f10: Option<rt::de::List<Option<rt::de::Num>>>,
-    #[serde(rename = "address", borrow)]
+    #[serde(rename = "area", default)]
+    f3: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "indoor", default)]
+    f4: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "rooms", default)]
+    f5: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "opened", default)]
+    f6: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "accessible", default)]
+    f7: rt::de::Opt<bool>,
+    #[serde(rename = "phone", default, borrow)]
+    f8: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "tags", default, borrow)]
+    f9: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(rename = "scores", default)]
+    f10: Option<rt::de::List<rt::de::Opt<rt::de::Num>>>,
+    #[serde(rename = "address", default, borrow)]
     f11: Option<O1<'a>>,
-    #[serde(rename = "staff", borrow)]
+    #[serde(rename = "staff", default, borrow)]
     f12: Option<rt::de::List<Option<O2<'a>>>>,
-    #[serde(rename = "services", borrow)]
+    #[serde(rename = "services", default, borrow)]
     f13: Option<rt::de::List<Option<O3<'a>>>>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
@@ -163,11 +163,11 @@ pub struct O0<'a> {
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O1<'a> {
-    #[serde(rename = "city", borrow)]
-    f0: Option<rt::de::Text<'a>>,
-    #[serde(rename = "floor")]
-    f1: Option<rt::de::Int>,
-    #[serde(rename = "kind")]
+    #[serde(rename = "city", default, borrow)]
+    f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "floor", default)]
+    f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "kind", default)]
     f2: Option<E1>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
@@ -176,16 +176,16 @@ pub struct O1<'a> {
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
-    #[serde(rename = "role")]
+    #[serde(rename = "role", default)]
     f0: Option<E2>,
-    #[serde(rename = "hours")]
-    f1: Option<rt::de::Num>,
-    #[serde(rename = "full_time")]
-    f2: Option<bool>,
-    #[serde(rename = "since")]
-    f3: Option<rt::de::Date>,
-    #[serde(rename = "name", borrow)]
-    f4: Option<rt::de::Text<'a>>,
+    #[serde(rename = "hours", default)]
+    f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "full_time", default)]
+    f2: rt::de::Opt<bool>,
+    #[serde(rename = "since", default)]
+    f3: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "name", default, borrow)]
+    f4: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
@@ -193,12 +193,12 @@ pub struct O2<'a> {
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O3<'a> {
-    #[serde(rename = "kind")]
+    #[serde(rename = "kind", default)]
     f0: Option<E3>,
-    #[serde(rename = "beneficiaries")]
-    f1: Option<rt::de::Int>,
-    #[serde(rename = "date")]
-    f2: Option<rt::de::Date>,
+    #[serde(rename = "beneficiaries", default)]
+    f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "date", default)]
+    f2: rt::de::Opt<rt::de::Date>,
     #[serde(rename = "code", borrow)]
     f3: rt::de::Text<'a>,
     #[serde(skip)]

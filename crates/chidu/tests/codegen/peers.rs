@@ -112,95 +112,95 @@ fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), 
 pub struct O0<'a> {
     #[serde(rename = "id", borrow)]
     f0: rt::de::Text<'a>,
-    #[serde(rename = "name", borrow)]
-    f1: Option<rt::de::Text<'a>>,
-    #[serde(rename = "county", borrow)]
-    f2: Option<rt::de::Text<'a>>,
-    #[serde(rename = "town", borrow)]
-    f3: Option<rt::de::Text<'a>>,
-    #[serde(rename = "address", borrow)]
-    f4: Option<rt::de::Text<'a>>,
-    #[serde(rename = "manager", borrow)]
-    f5: Option<rt::de::Text<'a>>,
-    #[serde(rename = "phone", borrow)]
-    f6: Option<rt::de::Text<'a>>,
-    #[serde(rename = "email", borrow)]
-    f7: Option<rt::de::Text<'a>>,
-    #[serde(rename = "license_no", borrow)]
-    f8: Option<rt::de::Text<'a>>,
-    #[serde(rename = "postal_code", borrow)]
-    f9: Option<rt::de::Text<'a>>,
-    #[serde(rename = "website", borrow)]
-    f10: Option<rt::de::Text<'a>>,
-    #[serde(rename = "wechat", borrow)]
-    f11: Option<rt::de::Text<'a>>,
-    #[serde(rename = "credit_code", borrow)]
-    f12: Option<rt::de::Text<'a>>,
-    #[serde(rename = "level", borrow)]
-    f13: Option<rt::de::Text<'a>>,
-    #[serde(rename = "org_type", borrow)]
-    f14: Option<rt::de::Text<'a>>,
-    #[serde(rename = "funding_source", borrow)]
-    f15: Option<rt::de::Text<'a>>,
-    #[serde(rename = "opened")]
-    f16: Option<rt::de::Date>,
-    #[serde(rename = "last_inspection")]
-    f17: Option<rt::de::Date>,
-    #[serde(rename = "last_audit")]
-    f18: Option<rt::de::Date>,
-    #[serde(rename = "plan_updated")]
-    f19: Option<rt::de::Date>,
-    #[serde(rename = "fire_drill_date")]
-    f20: Option<rt::de::Date>,
-    #[serde(rename = "area_m2")]
-    f21: Option<rt::de::Num>,
-    #[serde(rename = "indoor_m2")]
-    f22: Option<rt::de::Num>,
-    #[serde(rename = "rooms")]
-    f23: Option<rt::de::Int>,
-    #[serde(rename = "open_days_week")]
-    f24: Option<rt::de::Int>,
-    #[serde(rename = "open_hours_week")]
-    f25: Option<rt::de::Int>,
-    #[serde(rename = "population")]
-    f26: Option<rt::de::Int>,
-    #[serde(rename = "elderly")]
-    f27: Option<rt::de::Int>,
-    #[serde(rename = "children")]
-    f28: Option<rt::de::Int>,
-    #[serde(rename = "disabled")]
-    f29: Option<rt::de::Int>,
-    #[serde(rename = "households")]
-    f30: Option<rt::de::Int>,
-    #[serde(rename = "budget")]
-    f31: Option<rt::de::Int>,
-    #[serde(rename = "gov_funding")]
-    f32: Option<rt::de::Int>,
-    #[serde(rename = "social_workers")]
-    f33: Option<rt::de::Int>,
-    #[serde(rename = "volunteers")]
-    f34: Option<rt::de::Int>,
-    #[serde(rename = "complaints")]
-    f35: Option<rt::de::Int>,
-    #[serde(rename = "resolved")]
-    f36: Option<rt::de::Int>,
-    #[serde(rename = "satisfaction")]
-    f37: Option<rt::de::Num>,
-    #[serde(rename = "lat")]
-    f38: Option<rt::de::Num>,
-    #[serde(rename = "lon")]
-    f39: Option<rt::de::Num>,
-    #[serde(rename = "cases_closed")]
-    f40: Option<rt::de::Int>,
-    #[serde(rename = "accessible")]
-    f41: Option<bool>,
-    #[serde(rename = "hotline")]
-    f42: Option<bool>,
-    #[serde(rename = "staff", borrow)]
+    #[serde(rename = "name", default, borrow)]
+    f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "county", default, borrow)]
+    f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "town", default, borrow)]
+    f3: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "address", default, borrow)]
+    f4: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "manager", default, borrow)]
+    f5: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "phone", default, borrow)]
+    f6: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "email", default, borrow)]
+    f7: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "license_no", default, borrow)]
+    f8: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "postal_code", default, borrow)]
+    f9: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "website", default, borrow)]
+    f10: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "wechat", default, borrow)]
+    f11: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "credit_code", default, borrow)]
+    f12: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "level", default, borrow)]
+    f13: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "org_type", default, borrow)]
+    f14: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "funding_source", default, borrow)]
+    f15: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "opened", default)]
+    f16: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "last_inspection", default)]
+    f17: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "last_audit", default)]
+    f18: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "plan_updated", default)]
+    f19: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "fire_drill_date", default)]
+    f20: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "area_m2", default)]
+    f21: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "indoor_m2", default)]
+    f22: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "rooms", default)]
+    f23: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "open_days_week", default)]
+    f24: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "open_hours_week", default)]
+    f25: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "population", default)]
+    f26: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "elderly", default)]
+    f27: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "children", default)]
+    f28: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "disabled", default)]
+    f29: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "households", default)]
+    f30: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "budget", default)]
+    f31: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "gov_funding", default)]
+    f32: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "social_workers", default)]
+    f33: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "volunteers", default)]
+    f34: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "complaints", default)]
+    f35: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "resolved", default)]
+    f36: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "satisfaction", default)]
+    f37: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "lat", default)]
+    f38: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "lon", default)]
+    f39: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "cases_closed", default)]
+    f40: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "accessible", default)]
+    f41: rt::de::Opt<bool>,
+    #[serde(rename = "hotline", default)]
+    f42: rt::de::Opt<bool>,
+    #[serde(rename = "staff", default, borrow)]
     f43: Option<rt::de::List<Option<O1<'a>>>>,
-    #[serde(rename = "services", borrow)]
+    #[serde(rename = "services", default, borrow)]
     f44: Option<rt::de::List<Option<O2<'a>>>>,
-    #[serde(rename = "documents", borrow)]
+    #[serde(rename = "documents", default, borrow)]
     f45: Option<rt::de::List<Option<O3<'a>>>>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
@@ -209,18 +209,18 @@ pub struct O0<'a> {
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O1<'a> {
-    #[serde(rename = "role", borrow)]
-    f0: Option<rt::de::Text<'a>>,
-    #[serde(rename = "certificate", borrow)]
-    f1: Option<rt::de::Text<'a>>,
-    #[serde(rename = "cert_date")]
-    f2: Option<rt::de::Date>,
-    #[serde(rename = "training_hours")]
-    f3: Option<rt::de::Num>,
-    #[serde(rename = "full_time")]
-    f4: Option<bool>,
-    #[serde(rename = "years")]
-    f5: Option<rt::de::Int>,
+    #[serde(rename = "role", default, borrow)]
+    f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "certificate", default, borrow)]
+    f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "cert_date", default)]
+    f2: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "training_hours", default)]
+    f3: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "full_time", default)]
+    f4: rt::de::Opt<bool>,
+    #[serde(rename = "years", default)]
+    f5: rt::de::Opt<rt::de::Int>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
@@ -228,16 +228,16 @@ pub struct O1<'a> {
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
-    #[serde(rename = "id", borrow)]
-    f0: Option<rt::de::Text<'a>>,
-    #[serde(rename = "date")]
-    f1: Option<rt::de::Date>,
-    #[serde(rename = "type", borrow)]
-    f2: Option<rt::de::Text<'a>>,
-    #[serde(rename = "beneficiaries")]
-    f3: Option<rt::de::Int>,
-    #[serde(rename = "duration")]
-    f4: Option<rt::de::Num>,
+    #[serde(rename = "id", default, borrow)]
+    f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "date", default)]
+    f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "type", default, borrow)]
+    f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "beneficiaries", default)]
+    f3: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "duration", default)]
+    f4: rt::de::Opt<rt::de::Num>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
@@ -245,14 +245,14 @@ pub struct O2<'a> {
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O3<'a> {
-    #[serde(rename = "type", borrow)]
-    f0: Option<rt::de::Text<'a>>,
-    #[serde(rename = "issued")]
-    f1: Option<rt::de::Date>,
-    #[serde(rename = "expiry")]
-    f2: Option<rt::de::Date>,
-    #[serde(rename = "verified")]
-    f3: Option<bool>,
+    #[serde(rename = "type", default, borrow)]
+    f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "issued", default)]
+    f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "expiry", default)]
+    f2: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "verified", default)]
+    f3: rt::de::Opt<bool>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
