@@ -412,6 +412,16 @@ def main():
         rust = lambda path: [str(RUST_EX), "--e2e-only", str(PACK), str(path), "1"]
         cost[name] = costs(rust, rust, one, data, a)
         print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
+        # the same binary with the checks generated for this pack (chidu codegen, committed as
+        # crates/chidu/tests/codegen/peers.rs; a test keeps it current)
+        out = subprocess.run([str(RUST_EX), "--compiled", str(PACK), str(data), str(a.runs)],
+                             capture_output=True, check=True, text=True)
+        r = json.loads(out.stdout)
+        name = "chidu Rust, generated checks (chidu codegen + compiled::Scorer)"
+        rows.append((name, r["e2e_rps"], r["eval_rps"], check("rust-compiled", r["digest"]),
+                     "score_json per line; eval-only: typed structs read beforehand"))
+        comp = lambda path: [str(RUST_EX), "--e2e-only", "--compiled", str(PACK), str(path), "1"]
+        cost[name] = costs(comp, comp, one, data, a)
     else:
         print("# SKIP chidu Rust API: example binary not built", flush=True)
 

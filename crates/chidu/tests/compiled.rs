@@ -240,12 +240,26 @@ fn coverage_record() -> impl Strategy<Value = Value> {
                 .prop_map(Value::Array),
         ),
     );
-    (scalars, lists).prop_map(
+    // Fields no check reads, now and then of the wrong type (the engine rejects the record).
+    let unused = (
+        maybe(prop_oneof![29 => text(&["备注"]), 1 => Just(json!(7))]),
+        maybe(prop_oneof![29 => number(), 1 => Just(json!("x"))]),
+        maybe(prop_oneof![29 => int(), 1 => Just(json!(1.5))]),
+        maybe(prop_oneof![29 => date(), 1 => Just(json!("2024-02-30"))]),
+        maybe(prop_oneof![29 => any::<bool>().prop_map(Value::Bool), 1 => Just(json!("yes"))]),
+    );
+    (scalars, lists, unused).prop_map(
         |(
             (name, level, area, indoor, rooms, opened, accessible, phone),
             (tags, scores, address, staff, services),
+            (note, budget, households, audited, hotline),
         )| {
             object(vec![
+                ("note", note),
+                ("budget", budget),
+                ("households", households),
+                ("audited", audited),
+                ("hotline", hotline),
                 ("id", Some(json!("S-1"))),
                 ("name", name),
                 ("level", level),
@@ -405,7 +419,7 @@ fn generated_code_decides_ordinary_records() {
             compiled += 1;
         }
     }
-    assert!(compiled > 140, "only {compiled} of 200 records compiled");
+    assert!(compiled > 120, "only {compiled} of 200 records compiled");
 }
 
 #[test]

@@ -144,14 +144,21 @@ fn rust_type(ty: &FieldTy) -> String {
     }
 }
 
+/// Whether `ty` is read by one [`crate::compiled::de::Nullable`] call.
+fn scalar(ty: &FieldTy) -> bool {
+    matches!(
+        ty,
+        FieldTy::String | FieldTy::Int | FieldTy::Number | FieldTy::Bool | FieldTy::Date
+    )
+}
+
 /// The Rust type of an optional value of `ty` (absent or `null` is `None`; both have
 /// `as_ref()`, which the checks call). Scalars read `null` in the same call as the value.
 fn optional_type(ty: &FieldTy) -> String {
-    match ty {
-        FieldTy::String | FieldTy::Int | FieldTy::Number | FieldTy::Bool | FieldTy::Date => {
-            format!("rt::de::Opt<{}>", rust_type(ty))
-        }
-        _ => format!("Option<{}>", rust_type(ty)),
+    if scalar(ty) {
+        format!("rt::de::Opt<{}>", rust_type(ty))
+    } else {
+        format!("Option<{}>", rust_type(ty))
     }
 }
 
@@ -166,8 +173,18 @@ fn record_struct(out: &mut String, model: &Model, id: ObjId) {
     for (slot, f) in obj.fields.iter().enumerate() {
         // A required field is read without `Option`: absent or null, the record goes to the
         // engine, which reports it.
+        let used = model
+            .used
+            .slots
+            .get(id as usize)
+            .and_then(|u| u.get(slot))
+            .copied()
+            .unwrap_or(true);
         let (ty, default) = if f.required {
             (rust_type(&f.ty), "")
+        } else if !used && scalar(&f.ty) {
+            // Validated, not stored: smaller structs to move into their lists.
+            (format!("rt::de::Seen<{}>", rust_type(&f.ty)), ", default")
         } else {
             (optional_type(&f.ty), ", default")
         };

@@ -40,6 +40,24 @@ impl<'de, T: Nullable<'de>> Deserialize<'de> for Opt<T> {
     }
 }
 
+/// An optional scalar field no check reads: validated as `T` (so the record is accepted
+/// exactly when the engine accepts it), not stored.
+#[derive(Debug)]
+pub struct Seen<T>(PhantomData<T>);
+
+impl<T> Default for Seen<T> {
+    fn default() -> Self {
+        Seen(PhantomData)
+    }
+}
+
+impl<'de, T: Nullable<'de>> Deserialize<'de> for Seen<T> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::read(d).map(|_| Seen(PhantomData))
+    }
+}
+
 /// A required scalar: `null` is refused.
 fn required<'de, T: Nullable<'de>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
     T::read(d)?.ok_or_else(|| de::Error::custom("null"))
@@ -235,7 +253,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
                 f.write_str("a list")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                // JSON gives no length: start where most lists of a record end, so growing
+                // them does not dominate (peer stations: up to 40 services).
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(16).min(64));
                 // As the engine: a list of exactly the limit is already refused.
                 loop {
                     if items.len() >= crate::record::MAX_LIST {

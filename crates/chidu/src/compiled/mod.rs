@@ -194,8 +194,18 @@ impl<G: Generated> Scorer<G> {
             as_of: options.as_of_days(),
             regexes: &self.regexes,
         };
-        let mut verdicts = vec![Verdict::Unknown; model.indicators.len()];
-        G::judge(record, &judge, &mut verdicts).ok()?;
-        Some(crate::score::scorecard(model, &verdicts))
+        // On the stack for packs of up to 128 indicators (no allocation per record).
+        let n = model.indicators.len();
+        let mut stack = [Verdict::Unknown; 128];
+        let mut heap = Vec::new();
+        let verdicts = match stack.get_mut(..n) {
+            Some(v) => v,
+            None => {
+                heap.resize(n, Verdict::Unknown);
+                &mut heap[..]
+            }
+        };
+        G::judge(record, &judge, verdicts).ok()?;
+        Some(crate::score::scorecard(model, verdicts))
     }
 }

@@ -117,7 +117,7 @@ pub struct O0<'a> {
     #[serde(rename = "county", default, borrow)]
     f2: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "town", default, borrow)]
-    f3: rt::de::Opt<rt::de::Text<'a>>,
+    f3: rt::de::Seen<rt::de::Text<'a>>,
     #[serde(rename = "address", default, borrow)]
     f4: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "manager", default, borrow)]
@@ -129,13 +129,13 @@ pub struct O0<'a> {
     #[serde(rename = "license_no", default, borrow)]
     f8: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "postal_code", default, borrow)]
-    f9: rt::de::Opt<rt::de::Text<'a>>,
+    f9: rt::de::Seen<rt::de::Text<'a>>,
     #[serde(rename = "website", default, borrow)]
-    f10: rt::de::Opt<rt::de::Text<'a>>,
+    f10: rt::de::Seen<rt::de::Text<'a>>,
     #[serde(rename = "wechat", default, borrow)]
-    f11: rt::de::Opt<rt::de::Text<'a>>,
+    f11: rt::de::Seen<rt::de::Text<'a>>,
     #[serde(rename = "credit_code", default, borrow)]
-    f12: rt::de::Opt<rt::de::Text<'a>>,
+    f12: rt::de::Seen<rt::de::Text<'a>>,
     #[serde(rename = "level", default, borrow)]
     f13: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "org_type", default, borrow)]
@@ -143,11 +143,11 @@ pub struct O0<'a> {
     #[serde(rename = "funding_source", default, borrow)]
     f15: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "opened", default)]
-    f16: rt::de::Opt<rt::de::Date>,
+    f16: rt::de::Seen<rt::de::Date>,
     #[serde(rename = "last_inspection", default)]
     f17: rt::de::Opt<rt::de::Date>,
     #[serde(rename = "last_audit", default)]
-    f18: rt::de::Opt<rt::de::Date>,
+    f18: rt::de::Seen<rt::de::Date>,
     #[serde(rename = "plan_updated", default)]
     f19: rt::de::Opt<rt::de::Date>,
     #[serde(rename = "fire_drill_date", default)]
@@ -169,9 +169,9 @@ pub struct O0<'a> {
     #[serde(rename = "children", default)]
     f28: rt::de::Opt<rt::de::Int>,
     #[serde(rename = "disabled", default)]
-    f29: rt::de::Opt<rt::de::Int>,
+    f29: rt::de::Seen<rt::de::Int>,
     #[serde(rename = "households", default)]
-    f30: rt::de::Opt<rt::de::Int>,
+    f30: rt::de::Seen<rt::de::Int>,
     #[serde(rename = "budget", default)]
     f31: rt::de::Opt<rt::de::Int>,
     #[serde(rename = "gov_funding", default)]
@@ -187,15 +187,15 @@ pub struct O0<'a> {
     #[serde(rename = "satisfaction", default)]
     f37: rt::de::Opt<rt::de::Num>,
     #[serde(rename = "lat", default)]
-    f38: rt::de::Opt<rt::de::Num>,
+    f38: rt::de::Seen<rt::de::Num>,
     #[serde(rename = "lon", default)]
-    f39: rt::de::Opt<rt::de::Num>,
+    f39: rt::de::Seen<rt::de::Num>,
     #[serde(rename = "cases_closed", default)]
-    f40: rt::de::Opt<rt::de::Int>,
+    f40: rt::de::Seen<rt::de::Int>,
     #[serde(rename = "accessible", default)]
     f41: rt::de::Opt<bool>,
     #[serde(rename = "hotline", default)]
-    f42: rt::de::Opt<bool>,
+    f42: rt::de::Seen<bool>,
     #[serde(rename = "staff", default, borrow)]
     f43: Option<rt::de::List<Option<O1<'a>>>>,
     #[serde(rename = "services", default, borrow)]
@@ -214,13 +214,13 @@ pub struct O1<'a> {
     #[serde(rename = "certificate", default, borrow)]
     f1: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "cert_date", default)]
-    f2: rt::de::Opt<rt::de::Date>,
+    f2: rt::de::Seen<rt::de::Date>,
     #[serde(rename = "training_hours", default)]
     f3: rt::de::Opt<rt::de::Num>,
     #[serde(rename = "full_time", default)]
     f4: rt::de::Opt<bool>,
     #[serde(rename = "years", default)]
-    f5: rt::de::Opt<rt::de::Int>,
+    f5: rt::de::Seen<rt::de::Int>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
@@ -229,7 +229,7 @@ pub struct O1<'a> {
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
     #[serde(rename = "id", default, borrow)]
-    f0: rt::de::Opt<rt::de::Text<'a>>,
+    f0: rt::de::Seen<rt::de::Text<'a>>,
     #[serde(rename = "date", default)]
     f1: rt::de::Opt<rt::de::Date>,
     #[serde(rename = "type", default, borrow)]
@@ -237,7 +237,7 @@ pub struct O2<'a> {
     #[serde(rename = "beneficiaries", default)]
     f3: rt::de::Opt<rt::de::Int>,
     #[serde(rename = "duration", default)]
-    f4: rt::de::Opt<rt::de::Num>,
+    f4: rt::de::Seen<rt::de::Num>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
@@ -248,7 +248,7 @@ pub struct O3<'a> {
     #[serde(rename = "type", default, borrow)]
     f0: rt::de::Opt<rt::de::Text<'a>>,
     #[serde(rename = "issued", default)]
-    f1: rt::de::Opt<rt::de::Date>,
+    f1: rt::de::Seen<rt::de::Date>,
     #[serde(rename = "expiry", default)]
     f2: rt::de::Opt<rt::de::Date>,
     #[serde(rename = "verified", default)]
