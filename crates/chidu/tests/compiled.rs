@@ -447,6 +447,10 @@ fn records_outside_the_strict_shape_go_to_the_engine() {
         ),
         (r#"{"id":"A"} x"#, false),
         (r#"[1]"#, false),
+        // serde's derive reads a struct from a list of its fields; the engine does not.
+        (r#"["A"]"#, false),
+        (r#"{"id":"A","address":["太仓", 1]}"#, false),
+        (r#"{"id":"A","staff":[["sw", 20]]}"#, false),
         (
             r#"{"id":"A","tags":[null,"elderly"],"scores":[1,null,2.5]}"#,
             true,

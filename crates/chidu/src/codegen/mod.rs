@@ -91,7 +91,7 @@ fn generate(model: &Model) -> Result<String, Unsupported> {
          \x20   const PATTERNS: &'static [&'static str] = &{patterns:?};\n\
          \x20   type Record<'a> = O0<'a>;\n\
          \x20   fn read(json: &str) -> Option<O0<'_>> {{\n\
-         \x20       rt::from_json(json)\n\
+         \x20       rt::from_json::<rt::de::Obj<O0<'_>>>(json).map(|o| o.0)\n\
          \x20   }}\n\
          \x20   fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), rt::Bail> {{\n\
          \x20       if out.len() != {n} {{\n\
@@ -139,7 +139,7 @@ fn rust_type(ty: &FieldTy) -> String {
         FieldTy::Bool => "bool".into(),
         FieldTy::Date => "rt::de::Date".into(),
         FieldTy::Enum(e) => format!("E{e}"),
-        FieldTy::Object(o) => format!("O{o}<'a>"),
+        FieldTy::Object(o) => format!("rt::de::Obj<O{o}<'a>>"),
         FieldTy::List(item) => format!("rt::de::List<{}>", optional_type(item)),
     }
 }

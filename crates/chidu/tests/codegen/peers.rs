@@ -13,7 +13,7 @@ impl rt::Generated for Pack {
     const PATTERNS: &'static [&'static str] = &["^0[0-9]{3}-[0-9]{7}$", "^[^@ ]+@[^@ ]+\\.[a-z]+$"];
     type Record<'a> = O0<'a>;
     fn read(json: &str) -> Option<O0<'_>> {
-        rt::from_json(json)
+        rt::from_json::<rt::de::Obj<O0<'_>>>(json).map(|o| o.0)
     }
     fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), rt::Bail> {
         if out.len() != 40 {
@@ -197,11 +197,11 @@ pub struct O0<'a> {
     #[serde(rename = "hotline", default)]
     f42: rt::de::Seen<bool>,
     #[serde(rename = "staff", default, borrow)]
-    f43: Option<rt::de::List<Option<O1<'a>>>>,
+    f43: Option<rt::de::List<Option<rt::de::Obj<O1<'a>>>>>,
     #[serde(rename = "services", default, borrow)]
-    f44: Option<rt::de::List<Option<O2<'a>>>>,
+    f44: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
     #[serde(rename = "documents", default, borrow)]
-    f45: Option<rt::de::List<Option<O3<'a>>>>,
+    f45: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
     #[serde(skip)]
     _input: std::marker::PhantomData<&'a str>,
 }
