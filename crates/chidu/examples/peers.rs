@@ -28,7 +28,63 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+type Error = Box<dyn std::error::Error>;
+
+/// Indexes of the indicators not met.
+fn not_met(statuses: impl Iterator<Item = chidu::Status>) -> impl Iterator<Item = usize> {
+    statuses
+        .enumerate()
+        .filter(|(_, s)| *s != chidu::Status::Met)
+        .map(|(i, _)| i)
+}
+
+/// `runs` timed passes of `score` over every line (it returns the score and fills the failed
+/// indicator ids); the first pass also feeds `tally`, for the digest.
+fn time_e2e(
+    lines: &[&[u8]],
+    runs: usize,
+    tally: &mut impl FnMut(f64, &[usize]),
+    mut score: impl FnMut(&[u8], &mut Vec<usize>) -> Result<f64, Error>,
+) -> Result<Vec<f64>, Error> {
+    let mut times = Vec::new();
+    let mut failed = Vec::new();
+    for run in 0..runs {
+        let t = Instant::now();
+        let mut check = 0.0f64;
+        for line in lines {
+            failed.clear();
+            let s = score(line, &mut failed)?;
+            check += s;
+            if run == 0 {
+                tally(s, &failed);
+            }
+        }
+        times.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(check);
+    }
+    Ok(times)
+}
+
+/// `runs` timed passes of `judge` (the number of indicators not met) over every record.
+fn time_eval<T>(
+    records: &[T],
+    runs: usize,
+    mut judge: impl FnMut(&T) -> Result<usize, Error>,
+) -> Result<Vec<f64>, Error> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut check = 0usize;
+        for record in records {
+            check += judge(record)?;
+        }
+        times.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(check);
+    }
+    Ok(times)
+}
+
+fn main() -> Result<(), Error> {
     // `--e2e-only` skips the evaluation-only pass (bench.py's cold start and peak memory runs).
     let e2e_only = std::env::args().any(|a| a == "--e2e-only");
     let compiled = std::env::args().any(|a| a == "--compiled");
@@ -58,38 +114,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut fails = vec![0u64; ids.len()];
     let mut score_sum = 0.0f64;
-    let (mut e2e, mut eval) = (Vec::new(), Vec::new());
-    if compiled {
-        let scorer = Scorer::<generated::Pack>::new(&engine)?;
-        let statuses_of = |card: &chidu::compiled::Scorecard, failed: &mut Vec<usize>| {
-            failed.clear();
-            failed.extend(
-                card.statuses
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| **s != chidu::Status::Met)
-                    .map(|(i, _)| i),
-            );
-        };
-        for run in 0..runs {
-            let t = Instant::now();
-            let mut failed: Vec<usize> = Vec::with_capacity(ids.len());
-            let mut check = 0.0f64;
-            for line in &lines {
-                let card = scorer.score_json(line, &options)?;
-                statuses_of(&card, &mut failed);
-                let score = card.score.unwrap_or(0.0);
-                check += score;
-                if run == 0 {
-                    for &i in &failed {
-                        fails[i] += 1;
-                    }
-                    score_sum += (100.0 * score / total * 1e6).round() / 1e6;
-                }
-            }
-            e2e.push(t.elapsed().as_secs_f64());
-            std::hint::black_box(check);
+    let mut tally = |score: f64, failed: &[usize]| {
+        for &i in failed {
+            fails[i] += 1;
         }
+        score_sum += (100.0 * score / total * 1e6).round() / 1e6;
+    };
+    let (e2e, eval) = if compiled {
+        let scorer = Scorer::<generated::Pack>::new(&engine)?;
+        let e2e = time_e2e(&lines, runs, &mut tally, |line, failed| {
+            let card = scorer.score_json(line, &options)?;
+            failed.extend(not_met(card.statuses.iter().copied()));
+            Ok(card.score.unwrap_or(0.0))
+        })?;
         // Typed records borrowing the lines; a line the struct cannot read is scored from its
         // text (none in the benchmark data).
         let records: Vec<(Option<_>, &[u8])> = if e2e_only {
@@ -105,10 +142,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 })
                 .collect()
         };
-        for _ in 0..if e2e_only { 0 } else { runs } {
-            let t = Instant::now();
-            let mut check = 0usize;
-            for (record, line) in &records {
+        let eval = time_eval(
+            &records,
+            if e2e_only { 0 } else { runs },
+            |(record, line)| {
                 let card = match record
                     .as_ref()
                     .and_then(|r| scorer.score_record(r, &options))
@@ -116,45 +153,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Some(card) => card,
                     None => scorer.score_json(line, &options)?,
                 };
-                check += card
-                    .statuses
-                    .iter()
-                    .filter(|s| **s != chidu::Status::Met)
-                    .count();
-            }
-            eval.push(t.elapsed().as_secs_f64());
-            std::hint::black_box(check);
-        }
+                Ok(not_met(card.statuses.iter().copied()).count())
+            },
+        )?;
+        (e2e, eval)
     } else {
-        for run in 0..runs {
-            let t = Instant::now();
-            let mut failed: Vec<usize> = Vec::with_capacity(ids.len());
-            let mut check = 0.0f64;
-            for line in &lines {
-                let record = engine.parse_json(line)?;
-                let report = engine.evaluate_record(&record, &options);
-                failed.clear();
-                failed.extend(
-                    report
-                        .indicators
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.status != chidu::Status::Met)
-                        .map(|(i, _)| i),
-                );
-                let score = report.score.unwrap_or(0.0);
-                check += score;
-                if run == 0 {
-                    for &i in &failed {
-                        fails[i] += 1;
-                    }
-                    score_sum += (100.0 * score / total * 1e6).round() / 1e6;
-                }
-            }
-            e2e.push(t.elapsed().as_secs_f64());
-            std::hint::black_box(check);
-        }
-
+        let e2e = time_e2e(&lines, runs, &mut tally, |line, failed| {
+            let record = engine.parse_json(line)?;
+            let report = engine.evaluate_record(&record, &options);
+            failed.extend(not_met(report.indicators.iter().map(|r| r.status)));
+            Ok(report.score.unwrap_or(0.0))
+        })?;
         let records: Vec<chidu::Record> = if e2e_only {
             Vec::new()
         } else {
@@ -163,21 +172,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|l| engine.parse_json(l))
                 .collect::<Result<_, _>>()?
         };
-        for _ in 0..if e2e_only { 0 } else { runs } {
-            let t = Instant::now();
-            let mut check = 0usize;
-            for record in &records {
-                let report = engine.evaluate_record(record, &options);
-                check += report
-                    .indicators
-                    .iter()
-                    .filter(|r| r.status != chidu::Status::Met)
-                    .count();
-            }
-            eval.push(t.elapsed().as_secs_f64());
-            std::hint::black_box(check);
-        }
-    }
+        let eval = time_eval(&records, if e2e_only { 0 } else { runs }, |record| {
+            let report = engine.evaluate_record(record, &options);
+            Ok(not_met(report.indicators.iter().map(|r| r.status)).count())
+        })?;
+        (e2e, eval)
+    };
     let (e2e_s, eval_s) = (median(e2e), median(eval));
     let fail_map: serde_json::Map<String, serde_json::Value> = ids
         .iter()
