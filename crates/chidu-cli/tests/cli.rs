@@ -239,3 +239,28 @@ fn check_demo_jsonl(f: &std::path::Path) -> std::process::Output {
         "jsonl",
     ])
 }
+
+#[test]
+fn codegen_writes_the_committed_peer_checks_and_refuses_what_it_cannot_write() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let out = temp("codegen").join("checks.rs");
+    let o = chidu(&[
+        "codegen",
+        &format!("{root}/benches/peers/pack"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let committed =
+        std::fs::read_to_string(format!("{root}/crates/chidu/tests/codegen/peers.rs")).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), committed);
+
+    let o = chidu(&["codegen", "demo"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("cannot generate Rust") && err.contains("RY-01: scoring form `tiers`"),
+        "{err}"
+    );
+}

@@ -22,6 +22,7 @@ mod ops;
 
 use std::marker::PhantomData;
 
+pub use crate::codegen::Unsupported;
 pub use ops::*;
 /// Re-exported for the `#[derive]` of generated record structs.
 pub use serde;
