@@ -6,7 +6,8 @@
 //! decides a record only when it is sure to agree with the engine: a record it cannot read
 //! strictly (unknown or duplicate fields, anything the engine would reject, records with
 //! waivers) or whose arithmetic overflows goes to the engine, and the [`Scorecard`] is the
-//! engine's. Property tests compare both paths on random records.
+//! engine's. Property tests (`tests/compiled.rs`) and a fuzz target (`compiled`) compare both
+//! paths.
 //!
 //! ```ignore
 //! // checks.rs written by `chidu codegen benches/peers/pack -o checks.rs`
