@@ -493,8 +493,10 @@ fn packs_beyond_the_generator_are_refused_with_reasons() {
             .any(|r| r.contains("scoring form `tiers`")),
         "{err}"
     );
+    // All-or-nothing checks with `let` generate (CS-01, GL-V1); only the other forms refuse.
     assert!(
-        err.reasons.iter().any(|r| r.contains("uses `let`")),
+        err.reasons.iter().all(|r| r.contains("scoring form")),
         "{err}"
     );
+    assert!(!err.to_string().contains("CS-01"), "{err}");
 }

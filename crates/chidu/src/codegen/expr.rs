@@ -78,6 +78,8 @@ pub(crate) struct Gen<'s> {
     scopes: Vec<Option<FieldTy>>,
     pub(crate) patterns: Vec<String>,
     pub(crate) enum_names: Vec<Vec<String>>,
+    /// Kinds of the current indicator's `let`s, bound as `l0`, `l1`, … in its block.
+    lets: Vec<K>,
 }
 
 type Code = Result<(String, K), String>;
@@ -89,7 +91,22 @@ impl<'s> Gen<'s> {
             scopes: vec![None],
             patterns: Vec::new(),
             enum_names: Vec::new(),
+            lets: Vec::new(),
         }
+    }
+
+    /// Starts an indicator: no `let`s bound yet.
+    pub(crate) fn clear_lets(&mut self) {
+        self.lets.clear();
+    }
+
+    /// The statement binding the indicator's next `let` (`l0`, `l1`, …), evaluated as the
+    /// engine does: all of them, in order, after `when`.
+    pub(crate) fn bind_let(&mut self, ir: &Ir) -> Result<String, String> {
+        let (code, kind) = self.expr(ir)?;
+        let i = self.lets.len();
+        self.lets.push(kind);
+        Ok(format!("let l{i} = {code};"))
     }
 
     /// A condition: Rust of type `Option<bool>`.
@@ -117,7 +134,11 @@ impl<'s> Gen<'s> {
                 }
                 Ok((format!("it{depth}.as_ref(){}", view(&ty)), K::of(&ty)))
             }
-            Ir::Let(_) => Err("`let`".into()),
+            Ir::Let(i) => match self.lets.get(*i as usize) {
+                Some(K::Null) => Ok(("None::<bool>".into(), K::Null)),
+                Some(kind) => Ok((format!("l{i}"), kind.clone())),
+                None => Err(format!("`let` {i} used before it is bound")),
+            },
             Ir::AsOf => Ok(("Some(cx.as_of())".into(), K::Date)),
             Ir::Not(x) => {
                 let x = self.bool_operand(x)?;

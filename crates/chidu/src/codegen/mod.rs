@@ -24,7 +24,7 @@ pub struct Unsupported {
 impl Engine {
     /// Rust source of a [`crate::compiled::Generated`] implementation (`pub struct Pack`) for
     /// this pack, to include in a crate that depends on `chidu`. Packs with scoring forms other
-    /// than all-or-nothing checks, or with `let`, are refused with the reasons.
+    /// than all-or-nothing checks are refused with the reasons.
     pub fn generate_rust(&self) -> Result<String, Unsupported> {
         generate(self.model())
     }
@@ -35,42 +35,56 @@ fn generate(model: &Model) -> Result<String, Unsupported> {
     let mut checks = expr::Gen::new(&model.schema);
     let mut body = String::new();
     for (i, ind) in model.indicators.iter().enumerate() {
-        let check = match &ind.form {
-            Form::AllOrNothing(f) if ind.lets.is_empty() => &f.check,
-            Form::AllOrNothing(_) => {
-                reasons.push(format!("{}: uses `let`", ind.id));
-                continue;
-            }
-            other => {
-                reasons.push(format!("{}: scoring form `{}`", ind.id, other.id()));
-                continue;
-            }
+        let Form::AllOrNothing(form) = &ind.form else {
+            reasons.push(format!("{}: scoring form `{}`", ind.id, ind.form.id()));
+            continue;
         };
-        let when = match &ind.when {
-            Some((ir, _)) => match checks.boolean(ir) {
-                Ok(code) => Some(code),
+        checks.clear_lets();
+        let mut code = String::new();
+        if let Some((ir, _)) = &ind.when {
+            match checks.boolean(ir) {
+                Ok(w) => {
+                    let _ = write!(
+                        code,
+                        "        match {w} {{\n            Some(true) => {{}}\n            Some(false) => break 'ind rt::Verdict::NotApplicable,\n            None => break 'ind rt::Verdict::Unknown,\n        }}\n"
+                    );
+                }
                 Err(e) => {
                     reasons.push(format!("{}: when: {e}", ind.id));
                     continue;
                 }
-            },
-            None => None,
-        };
-        let check = match checks.boolean(check) {
-            Ok(code) => code,
+            }
+        }
+        let mut failed = false;
+        for l in &ind.lets {
+            match checks.bind_let(&l.ir) {
+                Ok(stmt) => {
+                    let _ = writeln!(code, "        {stmt}");
+                }
+                Err(e) => {
+                    reasons.push(format!("{}: let {}: {e}", ind.id, l.def.name));
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        if failed {
+            continue;
+        }
+        match checks.boolean(&form.check) {
+            Ok(check) => {
+                let _ = writeln!(code, "        rt::Verdict::of({check})");
+            }
             Err(e) => {
                 reasons.push(format!("{}: {e}", ind.id));
                 continue;
             }
-        };
-        let verdict = format!("rt::Verdict::of({check})");
-        let line = match when {
-            Some(w) => format!(
-                "    out[{i}] = match {w} {{\n        Some(true) => {verdict},\n        Some(false) => rt::Verdict::NotApplicable,\n        None => rt::Verdict::Unknown,\n    }};\n"
-            ),
-            None => format!("    out[{i}] = {verdict};\n"),
-        };
-        let _ = write!(body, "    // {}\n{line}", ind.id);
+        }
+        let _ = write!(
+            body,
+            "    // {}\n    out[{i}] = 'ind: {{\n{code}    }};\n",
+            ind.id
+        );
     }
     if !reasons.is_empty() {
         return Err(Unsupported { reasons });

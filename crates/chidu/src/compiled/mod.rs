@@ -1,8 +1,8 @@
 //! Scoring with checks generated for one pack (`chidu codegen`): the record read into a typed
 //! struct and every check written out as Rust, for the highest throughput a service can get.
 //!
-//! The generated code covers a pack whose indicators are all-or-nothing checks (with `when`)
-//! over the expression language without `let` (see [`crate::Engine::generate_rust`]). It
+//! The generated code covers a pack whose indicators are all-or-nothing checks (with `when`
+//! and `let`) over the whole expression language (see [`crate::Engine::generate_rust`]). It
 //! decides a record only when it is sure to agree with the engine: a record it cannot read
 //! strictly (unknown or duplicate fields, anything the engine would reject, records with
 //! waivers) or whose arithmetic overflows goes to the engine, and the [`Scorecard`] is the
