@@ -204,7 +204,7 @@ fn next_record(src: &mut Source) -> Option<chidu::RawRecord> {
                 Ok(chidu::JsonlLine::End) => return None,
                 Ok(chidu::JsonlLine::Line) => {
                     *line += 1;
-                    if buf.iter().all(u8::is_ascii_whitespace) {
+                    if chidu::is_blank_jsonl_line(&buf) {
                         continue;
                     }
                     return Some(chidu::RawRecord {

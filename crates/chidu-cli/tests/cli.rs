@@ -227,6 +227,36 @@ fn an_overlong_jsonl_line_is_one_error_entry() {
     assert!(lines[1].contains("fleet.jsonl:2\"") && lines[1].contains("longer than the 64 MiB"));
 }
 
+#[test]
+fn a_line_of_ideographic_spaces_is_blank_when_streamed_as_when_loaded() {
+    let d = temp("blank");
+    let f = d.join("fleet.jsonl");
+    std::fs::write(
+        &f,
+        "{\"id\": \"A\"}\n\u{3000}\u{3000}\n \t\n{\"id\": \"B\"}\n",
+    )
+    .unwrap();
+    let streamed = check_demo_jsonl(&f);
+    let out = String::from_utf8(streamed.stdout).unwrap();
+    assert_eq!(streamed.status.code(), Some(0), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("\"A\"") && lines[1].contains("\"B\""),
+        "{out}"
+    );
+    // Loaded (the text formats read the whole file first): the same two records.
+    let loaded = chidu(&[
+        "check",
+        "demo",
+        f.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+    ]);
+    let (text_out, _) = text(&loaded);
+    assert_eq!(loaded.status.code(), Some(0), "{text_out}");
+}
+
 /// `chidu check demo FILE --as-of 2026-06-30 --format jsonl` (streamed).
 fn check_demo_jsonl(f: &std::path::Path) -> std::process::Output {
     chidu(&[

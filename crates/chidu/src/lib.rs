@@ -38,8 +38,8 @@ pub use diag::{Code, Diagnostic, LoadError, SourceFile, Span};
 pub use pack::read::Text;
 pub use pack::source::{builtin_file, builtin_file_relative, builtin_files_under};
 pub use record::input::{
-    InputError, JsonlLine, MAX_LINE_BYTES, RawData, RawRecord, read_file, read_json, read_jsonl,
-    read_jsonl_line, read_path, read_yaml,
+    InputError, JsonlLine, MAX_LINE_BYTES, RawData, RawRecord, is_blank_jsonl_line, read_file,
+    read_json, read_jsonl, read_jsonl_line, read_path, read_yaml,
 };
 pub use record::{Record, RecordError};
 pub use report::ci::{batch_junit, batch_sarif};

@@ -427,7 +427,7 @@ impl Engine {
         let lines: Vec<(usize, &str)> = text
             .lines()
             .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
+            .filter(|(_, l)| !crate::record::input::is_blank_jsonl_line(l.as_bytes()))
             .collect();
         self.evaluate_lines(&lines, 1, origin, options, |l| self.parse_json_str(l))
     }
@@ -446,7 +446,7 @@ impl Engine {
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
             .enumerate()
-            .filter(|(_, l)| !is_blank(l))
+            .filter(|(_, l)| !crate::record::input::is_blank_jsonl_line(l))
             .collect();
         self.evaluate_lines(&lines, first_line, origin, options, |l| self.parse_json(l))
     }
@@ -554,16 +554,6 @@ pub struct IndicatorInfo {
 /// Ids of the built-in standards.
 pub fn builtins() -> Vec<&'static str> {
     builtin_ids()
-}
-
-/// A JSON Lines line with nothing on it: as `str::trim` decides, without a UTF-8 check of
-/// lines that start like a record.
-fn is_blank(line: &[u8]) -> bool {
-    match line.iter().find(|b| !b.is_ascii_whitespace()) {
-        None => true,
-        Some(&b) if b < 0x80 => false,
-        Some(_) => std::str::from_utf8(line).is_ok_and(|l| l.trim().is_empty()),
-    }
 }
 
 #[cfg(test)]

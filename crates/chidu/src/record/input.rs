@@ -152,7 +152,7 @@ fn read_file_with(path: &Path, model: Option<&Model>) -> Result<Vec<RawRecord>, 
 pub fn read_jsonl(text: &str, origin: &str) -> Vec<RawRecord> {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| !is_blank_jsonl_line(l.as_bytes()))
         .map(|(i, l)| RawRecord {
             origin: format!("{origin}:{}", i + 1),
             data: RawData::Json(l.as_bytes().to_vec()),
@@ -187,6 +187,17 @@ impl JsonlLine {
 
 /// Reads the next line of a JSON Lines stream into `buf` (appended, line break included),
 /// holding at most `limit` bytes of it: a longer line is read to its end and dropped.
+/// Whether a JSON Lines line holds only whitespace (as `str::trim` counts it, so a line of
+/// ideographic spaces too): every reader of JSON Lines, loaded or streamed, skips such lines.
+pub fn is_blank_jsonl_line(line: &[u8]) -> bool {
+    // ASCII first: a record line starts with `{` after at most a few spaces.
+    match line.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(&b) if b < 0x80 => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|l| l.trim().is_empty()),
+    }
+}
+
 pub fn read_jsonl_line(
     reader: &mut impl std::io::BufRead,
     buf: &mut Vec<u8>,
