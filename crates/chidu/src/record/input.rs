@@ -185,8 +185,6 @@ impl JsonlLine {
     }
 }
 
-/// Reads the next line of a JSON Lines stream into `buf` (appended, line break included),
-/// holding at most `limit` bytes of it: a longer line is read to its end and dropped.
 /// Whether a JSON Lines line holds only whitespace (as `str::trim` counts it, so a line of
 /// ideographic spaces too): every reader of JSON Lines, loaded or streamed, skips such lines.
 pub fn is_blank_jsonl_line(line: &[u8]) -> bool {
@@ -198,6 +196,8 @@ pub fn is_blank_jsonl_line(line: &[u8]) -> bool {
     }
 }
 
+/// Reads the next line of a JSON Lines stream into `buf` (appended, line break included),
+/// holding at most `limit` bytes of it: a longer line is read to its end and dropped.
 pub fn read_jsonl_line(
     reader: &mut impl std::io::BufRead,
     buf: &mut Vec<u8>,
