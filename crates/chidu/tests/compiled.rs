@@ -74,32 +74,22 @@ fn generated_code_is_up_to_date() {
 }
 
 /// The engine's scorecard, built from its full report.
-fn engine_card(standard: &Standard, engine: &Engine, line: &str) -> Result<Scorecard, String> {
+fn engine_card(engine: &Engine, line: &str) -> Result<Scorecard, String> {
     let record = engine
         .parse_json(line.as_bytes())
         .map_err(|e| e.to_string())?;
-    let report = engine.evaluate_record(&record, &options());
-    let grades = standard.grades();
-    Ok(Scorecard {
-        score: report.score,
-        grade: report
-            .grade
-            .as_deref()
-            .and_then(|g| grades.iter().position(|x| x.id == g)),
-        vetoed: !report.vetoes.is_empty(),
-        statuses: report.indicators.iter().map(|r| r.status).collect(),
-        compiled: false,
-    })
+    Ok(Scorecard::of_report(
+        &engine.evaluate_record(&record, &options()),
+    ))
 }
 
 /// Scores `line` both ways; returns whether the generated checks decided it.
 fn agree<G: Generated>(
-    standard: &Standard,
     engine: &Engine,
     scorer: &Scorer<G>,
     line: &str,
 ) -> Result<bool, TestCaseError> {
-    let expected = engine_card(standard, engine, line);
+    let expected = engine_card(engine, line);
     let got = scorer
         .score_json(line.as_bytes(), &options())
         .map_err(|e| e.to_string());
@@ -394,14 +384,14 @@ proptest! {
 
     #[test]
     fn coverage_pack_agrees_with_the_engine(rec in coverage_record()) {
-        let (standard, engine, scorer) = coverage();
-        agree(&standard, &engine, &scorer, &rec.to_string())?;
+        let (_, engine, scorer) = coverage();
+        agree(&engine, &scorer, &rec.to_string())?;
     }
 
     #[test]
     fn peer_pack_agrees_with_the_engine(rec in peer_record()) {
-        let (standard, engine, scorer) = peers();
-        agree(&standard, &engine, &scorer, &rec.to_string())?;
+        let (_, engine, scorer) = peers();
+        agree(&engine, &scorer, &rec.to_string())?;
     }
 }
 
@@ -409,13 +399,13 @@ proptest! {
 /// not only the fallback.
 #[test]
 fn generated_code_decides_ordinary_records() {
-    let (standard, engine, scorer) = coverage();
+    let (_, engine, scorer) = coverage();
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = coverage_record();
     let mut compiled = 0;
     for _ in 0..200 {
         let rec = strategy.new_tree(&mut runner).unwrap().current();
-        if agree(&standard, &engine, &scorer, &rec.to_string()).unwrap() {
+        if agree(&engine, &scorer, &rec.to_string()).unwrap() {
             compiled += 1;
         }
     }
@@ -457,7 +447,7 @@ fn records_outside_the_strict_shape_go_to_the_engine() {
         ),
     ];
     for (line, fast) in cases {
-        let compiled = agree(&standard, &engine, &scorer, line).unwrap();
+        let compiled = agree(&engine, &scorer, line).unwrap();
         assert_eq!(compiled, fast, "{line}");
     }
     // Waivers are the engine's.

@@ -113,6 +113,23 @@ pub struct Scorecard {
     pub compiled: bool,
 }
 
+impl Scorecard {
+    /// What a full report says about score, grade, vetoes and statuses (`compiled` false): the
+    /// engine's answer, which generated checks must equal.
+    pub fn of_report(report: &crate::Report) -> Scorecard {
+        Scorecard {
+            score: report.score,
+            grade: report
+                .grade
+                .as_deref()
+                .and_then(|g| report.model.grades.iter().position(|x| x.id == g)),
+            vetoed: !report.vetoes.is_empty(),
+            statuses: report.indicators.iter().map(|r| r.status).collect(),
+            compiled: false,
+        }
+    }
+}
+
 /// Generated code is for another version of the pack.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
@@ -170,19 +187,10 @@ impl<G: Generated> Scorer<G> {
         {
             return Ok(card);
         }
-        let model = self.engine.model();
         let record = self.engine.parse_json(bytes)?;
-        let report = self.engine.evaluate_record(&record, options);
-        Ok(Scorecard {
-            score: report.score,
-            grade: report
-                .grade
-                .as_deref()
-                .and_then(|g| model.grades.iter().position(|x| x.id == g)),
-            vetoed: !report.vetoes.is_empty(),
-            statuses: report.indicators.iter().map(|r| r.status).collect(),
-            compiled: false,
-        })
+        Ok(Scorecard::of_report(
+            &self.engine.evaluate_record(&record, options),
+        ))
     }
 
     /// Scores a record read with [`Generated::read`]; `None` when the engine must decide it
