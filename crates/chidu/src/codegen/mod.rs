@@ -7,7 +7,7 @@ mod expr;
 
 use std::fmt::Write as _;
 
-use crate::model::Model;
+use crate::model::{Indicator, Model};
 use crate::schema::{FieldTy, ObjId};
 use crate::score::forms::Form;
 use crate::standard::Engine;
@@ -35,56 +35,17 @@ fn generate(model: &Model) -> Result<String, Unsupported> {
     let mut checks = expr::Gen::new(&model.schema);
     let mut body = String::new();
     for (i, ind) in model.indicators.iter().enumerate() {
-        let Form::AllOrNothing(form) = &ind.form else {
-            reasons.push(format!("{}: scoring form `{}`", ind.id, ind.form.id()));
-            continue;
-        };
         checks.clear_lets();
-        let mut code = String::new();
-        if let Some((ir, _)) = &ind.when {
-            match checks.boolean(ir) {
-                Ok(w) => {
-                    let _ = write!(
-                        code,
-                        "        match {w} {{\n            Some(true) => {{}}\n            Some(false) => break 'ind rt::Verdict::NotApplicable,\n            None => break 'ind rt::Verdict::Unknown,\n        }}\n"
-                    );
-                }
-                Err(e) => {
-                    reasons.push(format!("{}: when: {e}", ind.id));
-                    continue;
-                }
+        match indicator(&mut checks, ind) {
+            Ok(code) => {
+                let _ = write!(
+                    body,
+                    "    // {}\n    out[{i}] = 'ind: {{\n{code}    }};\n",
+                    ind.id
+                );
             }
+            Err(e) => reasons.push(format!("{}: {e}", ind.id)),
         }
-        let mut failed = false;
-        for l in &ind.lets {
-            match checks.bind_let(&l.ir) {
-                Ok(stmt) => {
-                    let _ = writeln!(code, "        {stmt}");
-                }
-                Err(e) => {
-                    reasons.push(format!("{}: let {}: {e}", ind.id, l.def.name));
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        if failed {
-            continue;
-        }
-        match checks.boolean(&form.check) {
-            Ok(check) => {
-                let _ = writeln!(code, "        rt::Verdict::of({check})");
-            }
-            Err(e) => {
-                reasons.push(format!("{}: {e}", ind.id));
-                continue;
-            }
-        }
-        let _ = write!(
-            body,
-            "    // {}\n    out[{i}] = 'ind: {{\n{code}    }};\n",
-            ind.id
-        );
     }
     if !reasons.is_empty() {
         return Err(Unsupported { reasons });
@@ -133,6 +94,31 @@ fn generate(model: &Model) -> Result<String, Unsupported> {
         let _ = writeln!(out, "\nconst ENUM_NAMES_{k}: &[&str] = &{names:?};");
     }
     Ok(out)
+}
+
+/// The body of one indicator's labelled block: `when` (leaving the block early when false or
+/// unknown), its `let`s bound in order, then the check's verdict.
+fn indicator(checks: &mut expr::Gen, ind: &Indicator) -> Result<String, String> {
+    let Form::AllOrNothing(form) = &ind.form else {
+        return Err(format!("scoring form `{}`", ind.form.id()));
+    };
+    let mut code = String::new();
+    if let Some((ir, _)) = &ind.when {
+        let w = checks.boolean(ir).map_err(|e| format!("when: {e}"))?;
+        let _ = write!(
+            code,
+            "        match {w} {{\n            Some(true) => {{}}\n            Some(false) => break 'ind rt::Verdict::NotApplicable,\n            None => break 'ind rt::Verdict::Unknown,\n        }}\n"
+        );
+    }
+    for l in &ind.lets {
+        let stmt = checks
+            .bind_let(&l.ir)
+            .map_err(|e| format!("let {}: {e}", l.def.name))?;
+        let _ = writeln!(code, "        {stmt}");
+    }
+    let check = checks.boolean(&form.check)?;
+    let _ = writeln!(code, "        rt::Verdict::of({check})");
+    Ok(code)
 }
 
 /// Whether the Rust type of `ty` borrows from the input.
