@@ -233,7 +233,7 @@ impl Parser {
         self.pos += 1;
         t
     }
-    fn expect(&mut self, want: &Tok, what: &str) -> Result<Range<usize>, SyntaxError> {
+    fn require(&mut self, want: &Tok, what: &str) -> Result<Range<usize>, SyntaxError> {
         match self.toks.get(self.pos) {
             Some((t, s)) if t == want => {
                 let s = s.clone();
@@ -443,7 +443,7 @@ impl Parser {
                 self.enter()?;
                 let inner = self.or()?;
                 self.depth -= 1;
-                let close = self.expect(&Tok::RParen, "`)`")?;
+                let close = self.require(&Tok::RParen, "`)`")?;
                 return Ok(Expr {
                     kind: inner.kind,
                     span: span.start..close.end,
@@ -461,7 +461,7 @@ impl Parser {
                         }
                     }
                 }
-                let close = self.expect(&Tok::RBracket, "`]` or `,`")?;
+                let close = self.require(&Tok::RBracket, "`]` or `,`")?;
                 return Ok(Expr {
                     kind: ExprKind::List(items),
                     span: span.start..close.end,
@@ -492,7 +492,7 @@ impl Parser {
                         }
                     }
                     self.depth -= 1;
-                    let close = self.expect(&Tok::RParen, "`)` or `,`")?;
+                    let close = self.require(&Tok::RParen, "`)` or `,`")?;
                     return Ok(Expr {
                         kind: ExprKind::Call {
                             name,
