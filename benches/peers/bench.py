@@ -413,7 +413,7 @@ def main():
         cost[name] = costs(rust, rust, one, data, a)
         print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
         # the same binary with the checks generated for this pack (chidu codegen, committed as
-        # crates/chidu/tests/codegen/peers.rs; a test keeps it current)
+        # crates/chidu/tests/codegen/peers/; a test keeps it current)
         out = subprocess.run([str(RUST_EX), "--compiled", str(PACK), str(data), str(a.runs)],
                              capture_output=True, check=True, text=True)
         r = json.loads(out.stdout)

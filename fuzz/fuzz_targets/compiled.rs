@@ -9,7 +9,7 @@ use chidu::compiled::Scorer;
 use libfuzzer_sys::fuzz_target;
 
 #[rustfmt::skip]
-#[path = "../../crates/chidu/tests/codegen/coverage.rs"]
+#[path = "../../crates/chidu/tests/codegen/coverage/mod.rs"]
 mod coverage;
 
 struct Pack {

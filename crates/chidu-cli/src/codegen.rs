@@ -1,4 +1,5 @@
-//! `chidu codegen`: Rust checks generated for one pack (`chidu::compiled`).
+//! `chidu codegen`: Rust checks generated for one pack (`chidu::compiled`), as a module
+//! directory.
 
 use std::path::PathBuf;
 
@@ -8,9 +9,10 @@ use crate::{exit, load, output};
 pub(crate) struct CodegenArgs {
     /// Pack directory or built-in id.
     standard: String,
-    /// Write the Rust source to this file (atomically) instead of stdout.
+    /// The module directory to write (created if needed): `mod.rs` with the checks and
+    /// `record.rs` with the record types, each written atomically.
     #[arg(long, short)]
-    output: Option<PathBuf>,
+    output: PathBuf,
 }
 
 pub(crate) fn codegen(args: &CodegenArgs) -> u8 {
@@ -29,14 +31,16 @@ pub(crate) fn codegen(args: &CodegenArgs) -> u8 {
             return exit::INVALID_STANDARD;
         }
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = output::write_atomic(path, code.as_bytes()) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return exit::INVALID_STANDARD;
-            }
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        eprintln!("error: cannot create {}: {e}", args.output.display());
+        return exit::INVALID_STANDARD;
+    }
+    for (name, text) in code.files() {
+        let path = args.output.join(name);
+        if let Err(e) = output::write_atomic(&path, text.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return exit::INVALID_STANDARD;
         }
-        None => out!("{code}"),
     }
     exit::OK
 }

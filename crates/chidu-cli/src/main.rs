@@ -82,7 +82,7 @@ enum Command {
     Diff(diff::DiffArgs),
     /// The empty data-entry workbook (xlsx) or CSV header files for a pack's records.
     Template(template::TemplateArgs),
-    /// Rust source of the pack's checks, for `chidu::compiled::Scorer` in a Rust service.
+    /// Rust source of the pack's checks (a module directory), for `chidu::compiled::Scorer`.
     Codegen(codegen::CodegenArgs),
 }
 

@@ -271,9 +271,9 @@ fn check_demo_jsonl(f: &std::path::Path) -> std::process::Output {
 }
 
 #[test]
-fn codegen_writes_the_committed_peer_checks_and_refuses_what_it_cannot_write() {
+fn codegen_writes_the_committed_peer_module_and_refuses_what_it_cannot_write() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let out = temp("codegen").join("checks.rs");
+    let out = temp("codegen").join("checks");
     let o = chidu(&[
         "codegen",
         &format!("{root}/benches/peers/pack"),
@@ -281,11 +281,19 @@ fn codegen_writes_the_committed_peer_checks_and_refuses_what_it_cannot_write() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
-    let committed =
-        std::fs::read_to_string(format!("{root}/crates/chidu/tests/codegen/peers.rs")).unwrap();
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), committed);
+    for name in ["mod.rs", "record.rs"] {
+        let committed =
+            std::fs::read_to_string(format!("{root}/crates/chidu/tests/codegen/peers/{name}"))
+                .unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), committed);
+    }
 
-    let o = chidu(&["codegen", "demo"]);
+    let o = chidu(&[
+        "codegen",
+        "demo",
+        "-o",
+        temp("codegen-demo").to_str().unwrap(),
+    ]);
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.is_empty(), "{out}");

@@ -9,7 +9,7 @@
 //! sum of 100 × score ÷ total) that bench.py compares with plain Python.
 //!
 //! With `--compiled`, both use the checks generated for the peer pack (`chidu codegen`,
-//! committed as `tests/codegen/peers.rs`) through `chidu::compiled::Scorer`: `e2e` is
+//! committed as `tests/codegen/peers/`) through `chidu::compiled::Scorer`: `e2e` is
 //! `score_json` per line; `eval` is `score_record` over records read beforehand with
 //! `Generated::read` (typed structs borrowing the lines).
 //!
@@ -20,7 +20,7 @@ use std::time::Instant;
 use chidu::compiled::{Generated, Scorer};
 
 #[rustfmt::skip]
-#[path = "../tests/codegen/peers.rs"]
+#[path = "../tests/codegen/peers/mod.rs"]
 mod generated;
 
 fn median(mut v: Vec<f64>) -> f64 {

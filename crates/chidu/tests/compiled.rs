@@ -14,10 +14,10 @@
 
 // Generated code stays as the generator writes it (the up-to-date test compares it).
 #[rustfmt::skip]
-#[path = "codegen/coverage.rs"]
+#[path = "codegen/coverage/mod.rs"]
 mod coverage;
 #[rustfmt::skip]
-#[path = "codegen/peers.rs"]
+#[path = "codegen/peers/mod.rs"]
 mod peers;
 
 use std::path::{Path, PathBuf};
@@ -32,16 +32,16 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// (pack directory, generated file).
+/// (pack directory, generated module directory).
 fn packs() -> [(PathBuf, PathBuf); 2] {
     [
         (
             root().join("tests/codegen/pack"),
-            root().join("tests/codegen/coverage.rs"),
+            root().join("tests/codegen/coverage"),
         ),
         (
             root().join("../../benches/peers/pack"),
-            root().join("tests/codegen/peers.rs"),
+            root().join("tests/codegen/peers"),
         ),
     ]
 }
@@ -58,18 +58,21 @@ fn options() -> Options {
 
 #[test]
 fn generated_code_is_up_to_date() {
-    for (dir, file) in packs() {
+    for (dir, module) in packs() {
         let code = load(&dir).1.generate_rust().unwrap();
-        if std::env::var_os("CHIDU_UPDATE_CODEGEN").is_some() {
-            std::fs::write(&file, &code).unwrap();
-            continue;
+        for (name, text) in code.files() {
+            let file = module.join(name);
+            if std::env::var_os("CHIDU_UPDATE_CODEGEN").is_some() {
+                std::fs::write(&file, text).unwrap();
+                continue;
+            }
+            let committed = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                committed == text,
+                "{} is stale: run CHIDU_UPDATE_CODEGEN=1 cargo test -p chidu --test compiled",
+                file.display()
+            );
         }
-        let committed = std::fs::read_to_string(&file).unwrap_or_default();
-        assert!(
-            committed == code,
-            "{} is stale: run CHIDU_UPDATE_CODEGEN=1 cargo test -p chidu --test compiled",
-            file.display()
-        );
     }
 }
 

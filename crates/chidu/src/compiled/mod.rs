@@ -10,7 +10,7 @@
 //! paths.
 //!
 //! ```ignore
-//! // checks.rs written by `chidu codegen benches/peers/pack -o checks.rs`
+//! // src/checks/{mod,record}.rs written by `chidu codegen benches/peers/pack -o src/checks`
 //! mod checks;
 //! let engine = chidu::Standard::load("benches/peers/pack")?.compile()?;
 //! let scorer = chidu::compiled::Scorer::<checks::Pack>::new(&engine)?;
@@ -23,7 +23,7 @@ mod ops;
 
 use std::marker::PhantomData;
 
-pub use crate::codegen::Unsupported;
+pub use crate::codegen::{GeneratedRust, Unsupported};
 pub use ops::*;
 /// Re-exported for the `#[derive]` of generated record structs.
 pub use serde;
