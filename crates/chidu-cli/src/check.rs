@@ -154,9 +154,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     }
     match &args.output {
         Some(path) => {
-            if let Err(e) = output::write_atomic(path, &text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return exit::INVALID_STANDARD;
+            if let Err(code) = output::write_reported(path, &text) {
+                return code;
             }
         }
         None => {

@@ -37,9 +37,8 @@ pub(crate) fn codegen(args: &CodegenArgs) -> u8 {
     }
     for (name, text) in code.files() {
         let path = args.output.join(name);
-        if let Err(e) = output::write_atomic(&path, text.as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return exit::INVALID_STANDARD;
+        if let Err(code) = output::write_reported(&path, text.as_bytes()) {
+            return code;
         }
     }
     exit::OK

@@ -63,9 +63,8 @@ pub(crate) fn doc(args: &DocArgs) -> u8 {
     let text = std.doc(format, args.lang.lang());
     match &args.output {
         Some(path) => {
-            if let Err(e) = output::write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return exit::INVALID_STANDARD;
+            if let Err(code) = output::write_reported(path, text.as_bytes()) {
+                return code;
             }
         }
         None => out!("{text}"),

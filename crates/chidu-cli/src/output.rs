@@ -89,6 +89,15 @@ pub(crate) fn temp_writer(
     Ok((tmp, std::io::BufWriter::with_capacity(1 << 20, f)))
 }
 
+/// [`write_atomic`], reporting a failure on stderr as every command does; `Err` carries the
+/// exit code to return.
+pub(crate) fn write_reported(path: &Path, bytes: &[u8]) -> Result<(), u8> {
+    write_atomic(path, bytes).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        crate::exit::INVALID_STANDARD
+    })
+}
+
 /// Writes a file so that readers never see it half-written: a temporary file, then rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path

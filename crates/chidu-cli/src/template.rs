@@ -58,9 +58,8 @@ pub(crate) fn template(args: &TemplateArgs) -> u8 {
         }
     };
     for (p, bytes) in &files {
-        if let Err(e) = output::write_atomic(p, bytes) {
-            eprintln!("error: cannot write {}: {e}", p.display());
-            return exit::INVALID_STANDARD;
+        if let Err(code) = output::write_reported(p, bytes) {
+            return code;
         }
         outln!("wrote {}", p.display());
     }
