@@ -66,6 +66,10 @@ fuzz_dir="$PWD"
 
 tmp="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# Targets that write files (record_yaml_csv) do so under the system temp dir; point it inside
+# $tmp so nothing outlives the run (libFuzzer exits without running destructors).
+mkdir -p "$tmp/scratch"
+export TMPDIR="$tmp/scratch"
 
 # Copies the committed corpus of target $1 to $tmp/$1 and prints that path.
 copy_corpus() {

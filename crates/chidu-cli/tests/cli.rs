@@ -273,7 +273,8 @@ fn check_demo_jsonl(f: &std::path::Path) -> std::process::Output {
 #[test]
 fn codegen_writes_the_committed_peer_module_and_refuses_what_it_cannot_write() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let out = temp("codegen").join("checks");
+    let scratch = temp("codegen");
+    let out = scratch.join("checks");
     let o = chidu(&[
         "codegen",
         &format!("{root}/benches/peers/pack"),

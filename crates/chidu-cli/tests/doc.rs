@@ -50,7 +50,6 @@ fn doc_html_to_a_file() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("id=\"ind-V06\""));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -62,7 +61,6 @@ fn doc_of_an_invalid_standard_exits_2() {
     std::fs::write(dir.join("standard.yaml"), "chidu: 1\nid: [\n").unwrap();
     let o = chidu(&["doc", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    std::fs::remove_dir_all(dir).ok();
     // bad arguments are exit 2 too (clap)
     assert_eq!(
         chidu(&["doc", "demo", "--format", "pdf"]).status.code(),

@@ -166,8 +166,11 @@ fn large_lists_and_strings_are_read() {
 
 #[test]
 fn invalid_utf8_record_file_is_an_error_not_a_panic() {
-    let dir = std::env::temp_dir().join(format!("chidu-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new()
+        .prefix("chidu-limits-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let f = dir.join("bad.yaml");
     std::fs::write(&f, b"id: \xff\xfe\n").unwrap();
     assert!(chidu::read_path(&f, None).is_err());
@@ -185,7 +188,6 @@ fn invalid_utf8_record_file_is_an_error_not_a_panic() {
         .evaluate_batch(&raws, &chidu::Options::default());
     assert_eq!(batch.entries.len(), 3, "nothing is lost");
     assert_eq!(batch.invalid(), 2);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 proptest! {

@@ -22,10 +22,12 @@ fn options() -> chidu::Options {
     chidu::Options::default().with_as_of("2026-06-30").unwrap()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("chidu-xlsx-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A scratch directory, deleted when the guard drops.
+fn temp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("chidu-xlsx-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn examples_dir() -> PathBuf {
@@ -192,7 +194,7 @@ fn filled_template_evaluates_like_the_yaml_examples() {
 
     let bytes = fill(&std.template_xlsx().unwrap(), &examples(), &|_, _, _, _| {});
     let dir = temp("roundtrip");
-    let path = dir.join("stations.xlsx");
+    let path = dir.path().join("stations.xlsx");
     std::fs::write(&path, bytes).unwrap();
     let raw = chidu::read_path(&path, Some(&std)).unwrap();
     assert_eq!(raw.len(), 3);
@@ -219,7 +221,6 @@ fn filled_template_evaluates_like_the_yaml_examples() {
         .collect();
     assert_eq!(scores[0], Some(67.63));
     assert_eq!(scores[1], Some(101.8));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -237,7 +238,7 @@ fn bad_cell_names_sheet_row_and_column_and_the_rest_is_evaluated() {
         },
     );
     let dir = temp("bad");
-    let path = dir.join("stations.xlsx");
+    let path = dir.path().join("stations.xlsx");
     std::fs::write(&path, bytes).unwrap();
     let raw = chidu::read_path(&path, Some(&std)).unwrap();
     let batch = engine.evaluate_batch(&raw, &options());
@@ -254,7 +255,6 @@ fn bad_cell_names_sheet_row_and_column_and_the_rest_is_evaluated() {
     for e in &batch.entries[1..] {
         assert!(matches!(e, chidu::Entry::Report(_)));
     }
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -306,7 +306,7 @@ fn zh_label_headers_and_orphan_rows() {
         ws.write_string(2, 1, "乙").unwrap();
     }
     let dir = temp("zh");
-    let path = dir.join("站点.xlsx");
+    let path = dir.path().join("站点.xlsx");
     std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap();
     let raw = chidu::read_path(&path, Some(&std)).unwrap();
     assert_eq!(raw.len(), 2);
@@ -324,7 +324,6 @@ fn zh_label_headers_and_orphan_rows() {
         err.ends_with("sheet 工作人员, row 3: id \"Z-9\" matches no record on sheet 站点"),
         "{err}"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! a scratch directory per test binary.
 #![allow(dead_code, reason = "each test file uses part of it")]
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// Runs the `chidu` binary with `args` (language from the arguments only, not the env).
@@ -24,13 +24,23 @@ pub fn text(o: &Output) -> (String, String) {
     (stdout(o), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
-/// A fresh-enough scratch directory, unique to this test binary and process.
-pub fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "chidu-cli-{}-{}-{name}",
-        env!("CARGO_CRATE_NAME"),
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh scratch directory, removed when the returned guard drops (so repeated runs do not
+/// fill the disk: one test writes a 64 MiB line).
+pub fn temp(name: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(&format!("chidu-cli-{}-{name}-", env!("CARGO_CRATE_NAME")))
+            .tempdir()
+            .unwrap(),
+    )
+}
+
+/// A scratch directory that is deleted on drop; derefs to its path.
+pub struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
 }
