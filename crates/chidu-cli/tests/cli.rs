@@ -271,7 +271,7 @@ fn check_demo_jsonl(f: &std::path::Path) -> std::process::Output {
 }
 
 #[test]
-fn codegen_writes_the_committed_peer_module_and_refuses_what_it_cannot_write() {
+fn codegen_writes_the_committed_modules_and_refuses_what_it_cannot_write() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let scratch = temp("codegen");
     let out = scratch.join("checks");
@@ -289,17 +289,48 @@ fn codegen_writes_the_committed_peer_module_and_refuses_what_it_cannot_write() {
         assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), committed);
     }
 
+    // A built-in pack by name: the module the core's tests compile and compare.
+    let o = chidu(&["codegen", "taicang", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    for name in ["mod.rs", "record.rs"] {
+        let committed = std::fs::read_to_string(format!(
+            "{root}/crates/chidu/tests/codegen/builtin/taicang/{name}"
+        ))
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), committed);
+    }
+
+    // `it` over a list of lists has no generated form.
+    let pack = scratch.join("grid");
+    std::fs::create_dir_all(&pack).unwrap();
+    for (name, text) in [
+        (
+            "standard.yaml",
+            "chidu: 1\nid: t\ntitle: {zh: 测试, en: Test}\ntotal: 1\ngrades: [{id: pass, min_score: 60}, {id: fail}]\nsections: [s.yaml]\n",
+        ),
+        (
+            "record.yaml",
+            "id_field: id\nfields:\n  id: {type: string, required: true}\n  grid: {type: list, item: {type: list, item: {type: int}}}\n",
+        ),
+        (
+            "s.yaml",
+            "id: S\ntitle: {zh: 节, en: S}\npoints: 1\nindicators:\n  - {id: A, title: {zh: 甲, en: A}, points: 1, check: 'any(grid, count(it) > 1)'}\n",
+        ),
+    ] {
+        std::fs::write(pack.join(name), text).unwrap();
+    }
     let o = chidu(&[
         "codegen",
-        "demo",
+        pack.to_str().unwrap(),
         "-o",
-        temp("codegen-demo").to_str().unwrap(),
+        temp("codegen-refused").to_str().unwrap(),
     ]);
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.is_empty(), "{out}");
     assert!(
-        err.contains("cannot generate Rust") && err.contains("RY-01: scoring form `tiers`"),
+        err.contains("cannot generate Rust")
+            && err.contains("A: `it` over a list of objects or lists"),
         "{err}"
     );
 }

@@ -229,6 +229,33 @@ impl<'s> Gen<'s> {
             .ok_or_else(|| format!("no aggregate scope at depth {depth}"))
     }
 
+    /// A measure: Rust of type `Option<f64>`.
+    pub(crate) fn number(&mut self, ir: &Ir) -> Result<String, String> {
+        self.num_operand(ir)
+    }
+
+    /// A list: Rust of type `Option<&[Option<item>]>`, and the item type.
+    pub(crate) fn list(&mut self, ir: &Ir) -> Result<(String, FieldTy), String> {
+        match self.expr(ir)? {
+            (code, K::List(item)) => Ok((code, item)),
+            (_, k) => Err(format!("a list expected, found kind {k:?}")),
+        }
+    }
+
+    /// Runs `f` with the items of a list of `item`s in scope as `it{depth}` (the next depth),
+    /// as the per-instance form binds them; returns that depth and what `f` returned.
+    pub(crate) fn with_item<T>(
+        &mut self,
+        item: FieldTy,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> (usize, T) {
+        let depth = self.scopes.len();
+        self.scopes.push(Some(item));
+        let out = f(self);
+        self.scopes.truncate(depth);
+        (depth, out)
+    }
+
     fn bool_operand(&mut self, ir: &Ir) -> Result<String, String> {
         self.boolean(ir)
     }
@@ -325,7 +352,7 @@ impl<'s> Gen<'s> {
             // A null item is a missing item: `count(L)` counts the items present.
             return Ok((
                 format!(
-                    "({list}).map(|items| items.iter().filter(|x| x.is_some()).count() as f64)"
+                    "({list}).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64)"
                 ),
                 K::Num,
             ));

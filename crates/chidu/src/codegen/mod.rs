@@ -4,12 +4,12 @@
 //! either generates in full or not at all.
 
 mod expr;
+mod forms;
 mod record;
 
 use std::fmt::Write as _;
 
 use crate::model::{Indicator, Model};
-use crate::score::forms::Form;
 use crate::standard::Engine;
 
 /// Why a pack cannot be generated: each indicator (or the record schema) and what it uses that
@@ -41,8 +41,9 @@ impl GeneratedRust {
 impl Engine {
     /// Rust source of a [`crate::compiled::Generated`] implementation for this pack, as a module
     /// directory to include in a crate that depends on `chidu` (`chidu codegen PACK -o
-    /// src/checks` writes it; `mod checks;` includes it). Packs with scoring forms other than
-    /// all-or-nothing checks are refused with the reasons.
+    /// src/checks` writes it; `mod checks;` includes it). Every scoring form is covered; a
+    /// pack using what generated code cannot express exactly (such as `it` over a list of
+    /// objects) is refused with the reasons.
     pub fn generate_rust(&self) -> Result<GeneratedRust, Unsupported> {
         generate(self.model())
     }
@@ -117,11 +118,8 @@ fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
 }
 
 /// The body of one indicator's labelled block: `when` (leaving the block early when false or
-/// unknown), its `let`s bound in order, then the check's verdict.
+/// unknown), its `let`s bound in order, then its scoring form's verdict.
 fn indicator(checks: &mut expr::Gen, ind: &Indicator) -> Result<String, String> {
-    let Form::AllOrNothing(form) = &ind.form else {
-        return Err(format!("scoring form `{}`", ind.form.id()));
-    };
     let mut code = String::new();
     if let Some((ir, _)) = &ind.when {
         let w = checks.boolean(ir).map_err(|e| format!("when: {e}"))?;
@@ -136,7 +134,7 @@ fn indicator(checks: &mut expr::Gen, ind: &Indicator) -> Result<String, String> 
             .map_err(|e| format!("let {}: {e}", l.def.name))?;
         let _ = writeln!(code, "        {stmt}");
     }
-    let check = checks.boolean(&form.check)?;
-    let _ = writeln!(code, "        rt::Verdict::of({check})");
+    let verdict = forms::verdict(checks, ind)?;
+    let _ = writeln!(code, "        {verdict}");
     Ok(code)
 }

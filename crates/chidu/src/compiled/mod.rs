@@ -1,8 +1,8 @@
 //! Scoring with checks generated for one pack (`chidu codegen`): the record read into a typed
 //! struct and every check written out as Rust, for the highest throughput a service can get.
 //!
-//! The generated code covers a pack whose indicators are all-or-nothing checks (with `when`
-//! and `let`) over the whole expression language (see [`crate::Engine::generate_rust`]). It
+//! The generated code covers every scoring form (with `when` and `let`) over the whole
+//! expression language (see [`crate::Engine::generate_rust`]). It
 //! decides a record only when it is sure to agree with the engine: a record it cannot read
 //! strictly (unknown or duplicate fields, anything the engine would reject, records with
 //! waivers) or whose arithmetic overflows goes to the engine, and the [`Scorecard`] is the
@@ -49,12 +49,15 @@ pub trait Generated {
 }
 
 /// What a generated check found for one indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Verdict {
     /// The check held.
     Pass,
     /// The check failed.
     Fail,
+    /// Points earned by a form that computes them (tiers, proportional, linear, per item,
+    /// per instance), as the engine computes them.
+    Earned(f64),
     /// A value the check (or its `when`) needs is missing.
     Unknown,
     /// `when` was false.

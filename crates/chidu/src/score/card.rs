@@ -49,6 +49,8 @@ pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
                 Verdict::Unknown => status_of(ind, None, None),
                 Verdict::Pass => status_of(ind, Some(true), Some(ind.points)),
                 Verdict::Fail => status_of(ind, Some(false), Some(0.0)),
+                // Forms other than a check leave `passed` unset, as in the engine.
+                Verdict::Earned(e) => status_of(ind, None, Some(*e)),
             };
             Light {
                 index,

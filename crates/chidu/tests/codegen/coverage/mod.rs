@@ -139,7 +139,7 @@ fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), 
     };
     // L01
     out[22] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = match ((Some(r).and_then(|o| o.f17.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.is_some()).count() as f64), Some(2.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f17.as_ref()).map(|l| l.items())).map(|l| l.len() as f64), Some(10.0_f64)) { (Some(x), Some(y)) => Some(x < y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
+        rt::Verdict::of({ let a: Option<bool> = match ((Some(r).and_then(|o| o.f17.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(2.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f17.as_ref()).map(|l| l.items())).map(|l| l.len() as f64), Some(10.0_f64)) { (Some(x), Some(y)) => Some(x < y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
     };
     // L02
     out[23] = 'ind: {
@@ -216,7 +216,7 @@ fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), 
     };
     // L19
     out[40] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = match Some(r).and_then(|o| o.f18.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match (it1.as_ref().and_then(|o| o.f0.as_ref()).map(|e| e.0)).map(|x| (Some(x) == Some(0_u32)) != true) { Some(true) => { t += 1; } Some(false) => { f += 1; break; } None => m += 1 } } if f > 0 { Some(false) } else if m > 0 { None } else { Some(true) } } }; if a == Some(true) { Some(true) } else { match (a, match ((Some(r).and_then(|o| o.f18.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.is_some()).count() as f64), Some(5.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } })
+        rt::Verdict::of({ let a: Option<bool> = match Some(r).and_then(|o| o.f18.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match (it1.as_ref().and_then(|o| o.f0.as_ref()).map(|e| e.0)).map(|x| (Some(x) == Some(0_u32)) != true) { Some(true) => { t += 1; } Some(false) => { f += 1; break; } None => m += 1 } } if f > 0 { Some(false) } else if m > 0 { None } else { Some(true) } } }; if a == Some(true) { Some(true) } else { match (a, match ((Some(r).and_then(|o| o.f18.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(5.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } })
     };
     // L20
     out[41] = 'ind: {

@@ -89,15 +89,15 @@ fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), 
     };
     // R16
     out[15] = 'ind: {
-        rt::Verdict::of(match ((Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.is_some()).count() as f64), Some(3.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
+        rt::Verdict::of(match ((Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(3.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
     };
     // R17
     out[16] = 'ind: {
-        rt::Verdict::of(match ((Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.is_some()).count() as f64), Some(10.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
+        rt::Verdict::of(match ((Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(10.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
     };
     // R18
     out[17] = 'ind: {
-        rt::Verdict::of(match ((Some(r).and_then(|o| o.f45.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.is_some()).count() as f64), Some(4.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
+        rt::Verdict::of(match ((Some(r).and_then(|o| o.f45.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(4.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
     };
     // R19
     out[18] = 'ind: {
