@@ -442,12 +442,7 @@ impl Engine {
         first_line: usize,
         options: &Options,
     ) -> Vec<Entry> {
-        let lines: Vec<(usize, &[u8])> = part
-            .split(|&b| b == b'\n')
-            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-            .enumerate()
-            .filter(|(_, l)| !crate::record::input::is_blank_jsonl_line(l))
-            .collect();
+        let lines: Vec<(usize, &[u8])> = crate::record::input::jsonl_lines(part).collect();
         self.evaluate_lines(&lines, first_line, origin, options, |l| self.parse_json(l))
     }
     /// Reads and evaluates numbered lines in parallel; `first_line` numbers index 0.

@@ -130,7 +130,7 @@ class Standard:
         waivers: _Waivers | None = None,
         *,
         mask_pii: bool = True,
-        chunk_size: int = 2048,
+        chunk_size: int = 256,
     ) -> ReportStream:
         """Evaluates records part by part (each part in parallel) and yields each `Report` or
         `RecordError` in input order, keeping only one part's reports alive at a time."""

@@ -185,6 +185,30 @@ impl JsonlLine {
     }
 }
 
+/// The lines of JSON Lines bytes, numbered from 0, without their `\r\n` or `\n`, blank lines
+/// left out. Found with memchr: splitting byte by byte cost as much as a tenth of reading the
+/// records (about 5 instructions a byte).
+pub(crate) fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let line = match memchr::memchr(b'\n', r) {
+            Some(i) => {
+                let (line, tail) = r.split_at(i);
+                rest = tail.get(1..);
+                line
+            }
+            None => {
+                rest = None;
+                r
+            }
+        };
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    })
+    .enumerate()
+    .filter(|(_, l)| !is_blank_jsonl_line(l))
+}
+
 /// Whether a JSON Lines line holds only whitespace (as `str::trim` counts it, so a line of
 /// ideographic spaces too): every reader of JSON Lines, loaded or streamed, skips such lines.
 pub fn is_blank_jsonl_line(line: &[u8]) -> bool {
@@ -521,5 +545,34 @@ fn convert_cell(model: Option<&Model>, segs: &[&str], cell: &str) -> Result<J, S
                 })
                 .unwrap_or_else(|_| J::String(cell.to_owned())),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// The splitting `jsonl_lines` replaced, byte by byte.
+    fn reference(bytes: &[u8]) -> Vec<(usize, &[u8])> {
+        bytes
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .enumerate()
+            .filter(|(_, l)| !super::is_blank_jsonl_line(l))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn jsonl_lines_split_as_byte_by_byte(
+            parts in prop::collection::vec(
+                prop::sample::select(vec!["\n", "\r\n", "\r", " ", "{}", "a", "\u{3000}", "\n\n"]),
+                0..40,
+            )
+        ) {
+            let text = parts.concat();
+            let got: Vec<_> = super::jsonl_lines(text.as_bytes()).collect();
+            prop_assert_eq!(got, reference(text.as_bytes()));
+        }
     }
 }
