@@ -56,7 +56,7 @@ if [ "${1:-}" = "--ci" ]; then
 fi
 secs="${1:-20}"
 shift || true
-targets=(pack_load expression record_json record_yaml_csv compiled)
+targets=(pack_load expression record_json record_yaml_csv compiled compiled_taicang)
 if [ $# -gt 0 ]; then
   targets=("$@")
 fi

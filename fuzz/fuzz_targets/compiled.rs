@@ -20,31 +20,18 @@ struct Pack {
 fn pack() -> &'static Pack {
     static PACK: OnceLock<Pack> = OnceLock::new();
     PACK.get_or_init(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/chidu/tests/codegen/pack");
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../crates/chidu/tests/codegen/pack"
+        );
         let standard = chidu::Standard::load(dir).unwrap_or_else(|e| panic!("{e:?}"));
         let engine = standard.compile().unwrap_or_else(|e| panic!("{e:?}"));
         let scorer = Scorer::new(&engine).unwrap_or_else(|e| panic!("{e}"));
-        Pack {
-            engine,
-            scorer,
-        }
+        Pack { engine, scorer }
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let p = pack();
-    let options = chidu_fuzz::options();
-    let got = p.scorer.score_json(data, options);
-    let want = p
-        .engine
-        .parse_json(data)
-        .map(|r| p.engine.evaluate_record(&r, options));
-    match (got, want) {
-        (Ok(card), Ok(report)) => assert_eq!(
-            chidu::compiled::Scorecard { compiled: false, ..card },
-            chidu::compiled::Scorecard::of_report(&report)
-        ),
-        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
-        (a, b) => panic!("generated {a:?} vs engine {:?}", b.map(|r| r.score)),
-    }
+    chidu_fuzz::same_scorecard(&p.engine, &p.scorer, data);
 });

@@ -10,7 +10,11 @@ fuzz_target!(|expr: &str| {
     let Some(section) = map.get_mut("demo/sections/premises.yaml") else {
         return;
     };
-    *section = section.replacen(ORIGINAL, &format!("check: {}", chidu_fuzz::yaml_quote(expr)), 1);
+    *section = section.replacen(
+        ORIGINAL,
+        &format!("check: {}", chidu_fuzz::yaml_quote(expr)),
+        1,
+    );
     if let Ok(standard) = chidu::Standard::from_strings(map, "demo") {
         if let Ok(engine) = standard.compile() {
             for ex in chidu_fuzz::demo_examples() {

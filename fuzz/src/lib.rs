@@ -120,3 +120,29 @@ pub fn yaml_quote(text: &str) -> String {
     out.push('"');
     out
 }
+
+/// Scores `data` as one record with generated checks (`Scorer::score_json`, which falls back
+/// to the engine for what they cannot decide) and with the engine, and panics unless both give
+/// the same scorecard (score, grade, vetoes, statuses) or the same error.
+pub fn same_scorecard<G: chidu::compiled::Generated>(
+    engine: &chidu::Engine,
+    scorer: &chidu::compiled::Scorer<G>,
+    data: &[u8],
+) {
+    use chidu::compiled::Scorecard;
+    let got = scorer.score_json(data, options());
+    let want = engine
+        .parse_json(data)
+        .map(|r| engine.evaluate_record(&r, options()));
+    match (got, want) {
+        (Ok(card), Ok(report)) => assert_eq!(
+            Scorecard {
+                compiled: false,
+                ..card
+            },
+            Scorecard::of_report(&report)
+        ),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        (a, b) => panic!("generated {a:?} vs engine {:?}", b.map(|r| r.score)),
+    }
+}
