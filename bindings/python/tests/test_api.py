@@ -85,6 +85,10 @@ def test_load_directory_matches_builtin(repo: Path, demo: chidu.Standard) -> Non
     loaded = chidu.Standard.load(repo / "standards" / "demo")
     assert loaded.indicator_ids == demo.indicator_ids
     assert chidu.Standard.load(str(repo / "standards" / "demo")).id == "demo"
+    # One pack, one digest, wherever it was loaded from: equal and hashing alike.
+    assert loaded == demo and hash(loaded) == hash(demo) and loaded.digest == demo.digest
+    overlay = chidu.Standard.load(repo / "standards" / "honghe")
+    assert overlay == chidu.Standard.builtin("honghe")
 
 
 def test_from_strings_mapping_and_pairs(mini: chidu.Standard) -> None:
@@ -92,6 +96,7 @@ def test_from_strings_mapping_and_pairs(mini: chidu.Standard) -> None:
     assert again == mini and hash(again) == hash(mini)
     nested = chidu.Standard.from_strings({f"packs/mini/{k}": v for k, v in MINI.items()}, root="packs/mini")
     assert nested.indicator_ids == ["A-01", "A-02"]
+    assert nested == mini, "the same files under another root"
 
 
 def test_explain_outline_schema(demo: chidu.Standard) -> None:

@@ -166,7 +166,7 @@ impl Standard {
                 diagnostics: diags.list,
             });
         };
-        let model = crate::pack::build::build(raw, table, &mut diags);
+        let model = crate::pack::build::build(raw, table, dir, &mut diags);
         match model {
             Some(m) if diags.is_empty() => Ok(Standard { model: Arc::new(m) }),
             _ => {

@@ -99,3 +99,51 @@ fn every_builtin_indicator_is_documented_and_every_param_has_a_basis() {
     );
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// A pack's digest names its files' contents and their paths within the pack, not where it
+/// was loaded from: built in, from a relative or an absolute directory, or from a copy
+/// elsewhere, a pack (an overlay too) has one digest; a changed file changes it.
+#[test]
+fn a_pack_digest_does_not_depend_on_where_it_was_loaded_from() {
+    let standards = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../standards");
+    let copy = tempfile::Builder::new()
+        .prefix("chidu-digest-")
+        .tempdir()
+        .unwrap();
+    for pack in ["demo", "honghe", "national"] {
+        let dir = copy.path().join(pack);
+        std::fs::create_dir_all(dir.join("sections")).unwrap();
+        for entry in ["standard.yaml", "record.yaml"]
+            .into_iter()
+            .map(String::from)
+            .chain(
+                std::fs::read_dir(standards.join(pack).join("sections"))
+                    .unwrap()
+                    .map(|e| format!("sections/{}", e.unwrap().file_name().to_string_lossy())),
+            )
+        {
+            if let Ok(text) = std::fs::read(standards.join(pack).join(&entry)) {
+                std::fs::write(dir.join(&entry), text).unwrap();
+            }
+        }
+    }
+    for pack in ["demo", "honghe"] {
+        let builtin = chidu::Standard::builtin(pack).unwrap();
+        let absolute = chidu::Standard::load(standards.join(pack).canonicalize().unwrap()).unwrap();
+        // Tests run in the crate's directory.
+        let relative = chidu::Standard::load(format!("../../standards/{pack}")).unwrap();
+        let copied = chidu::Standard::load(copy.path().join(pack)).unwrap();
+        assert_eq!(absolute.digest(), builtin.digest(), "{pack}");
+        assert_eq!(copied.digest(), builtin.digest(), "{pack}");
+        assert_eq!(relative.digest(), builtin.digest(), "{pack}");
+    }
+    // One changed character in the base pack changes the overlay's digest.
+    let record = copy.path().join("national/record.yaml");
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(&record, format!("{text}\n# changed\n")).unwrap();
+    let changed = chidu::Standard::load(copy.path().join("honghe")).unwrap();
+    assert_ne!(
+        changed.digest(),
+        chidu::Standard::builtin("honghe").unwrap().digest()
+    );
+}

@@ -282,7 +282,12 @@ enum Want {
 }
 
 /// Builds the model. Every problem is collected into `diags`.
-pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option<Model> {
+pub(crate) fn build(
+    raw: RawPack,
+    files: FileTable,
+    root: &str,
+    diags: &mut Diags,
+) -> Option<Model> {
     let mut r = Reader {
         files: &files,
         diags,
@@ -509,7 +514,7 @@ pub(crate) fn build(raw: RawPack, files: FileTable, diags: &mut Diags) -> Option
         }
         ids.len() as u32
     };
-    let digest = digest_of(&files);
+    let digest = digest_of(&files, root);
     Some(Model {
         id,
         version,
@@ -581,14 +586,21 @@ pub(crate) fn content_digest(files: &FileTable) -> String {
     format!("sha256:{hex}")
 }
 
-fn digest_of(files: &FileTable) -> String {
+/// The pack's digest: every file's path relative to the pack's directory (`../national/…`
+/// for a pack it extends) and text, by path. Relative paths make it name the pack, not where
+/// it was loaded from: the same files from another directory, or built in, give one digest.
+fn digest_of(files: &FileTable, root: &str) -> String {
     let mut h = Sha256::new();
-    let mut sorted: Vec<_> = files.files.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    for f in sorted {
-        h.update(f.name.as_bytes());
+    let mut sorted: Vec<(String, &str)> = files
+        .files
+        .iter()
+        .map(|f| (relative_to(&f.name, root), &*f.text))
+        .collect();
+    sorted.sort();
+    for (name, text) in sorted {
+        h.update(name.as_bytes());
         h.update([0]);
-        h.update(f.text.as_bytes());
+        h.update(text.as_bytes());
         h.update([0]);
     }
     let bytes = h.finalize();
@@ -596,8 +608,44 @@ fn digest_of(files: &FileTable) -> String {
     format!("sha256:{hex}")
 }
 
+/// `path` relative to the directory `root` (both normalised, `/`-separated; built-in files
+/// are named `builtin:{pack}/…`, which reads as `{pack}/…`, as their own directory tree).
+fn relative_to(path: &str, root: &str) -> String {
+    let unprefixed = |s: &'_ str| s.strip_prefix("builtin:").unwrap_or(s).to_owned();
+    let (path, root) = (unprefixed(path), unprefixed(root));
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let base: Vec<&str> = root.split('/').filter(|p| !p.is_empty()).collect();
+    let common = parts.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let up = base.len().saturating_sub(common);
+    let mut out: Vec<&str> = vec![".."; up];
+    out.extend(parts.iter().skip(common));
+    out.join("/")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn digest_paths_are_relative_to_the_pack() {
+        use super::relative_to;
+        assert_eq!(
+            relative_to("standards/taicang/standard.yaml", "standards/taicang"),
+            "standard.yaml"
+        );
+        assert_eq!(
+            relative_to("/a/b/national/s/x.yaml", "/a/b/honghe"),
+            "../national/s/x.yaml"
+        );
+        assert_eq!(
+            relative_to("builtin:national/record.yaml", "honghe"),
+            "../national/record.yaml"
+        );
+        assert_eq!(
+            relative_to("builtin:honghe/standard.yaml", "builtin:honghe"),
+            "standard.yaml"
+        );
+        assert_eq!(relative_to("standard.yaml", ""), "standard.yaml");
+    }
+
     #[test]
     fn a_plain_string_message_reports_an_unknown_placeholder_once() {
         let files = vec![
