@@ -47,6 +47,16 @@ impl Ty {
             Ty::Err => "unknown".into(),
         }
     }
+    /// The name with its indefinite article (`an int`, `a date`), for messages.
+    pub(crate) fn with_article(&self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
 }
 
 /// Aggregate kinds.

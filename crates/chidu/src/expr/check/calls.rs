@@ -116,7 +116,7 @@ impl Checker<'_> {
                 }
                 let ta = self.expr(&args[0]);
                 let tb = self.expr(&args[1]);
-                let Some((ta, tb)) = self.unify_eq(ta, tb, &args[0], &args[1]) else {
+                let Some((ta, tb)) = self.unify_eq(ta, tb, &args[0], &args[1], Some(name)) else {
                     return Typed::invalid();
                 };
                 let ty = if ta.ty == Ty::Int && tb.ty == Ty::Int {

@@ -77,13 +77,15 @@ impl Checker<'_> {
             .collect()
     }
 
-    /// Brings two operands to a comparable pair of types, converting enum/string as needed.
+    /// Brings two operands to a comparable pair of types, converting enum/string as needed;
+    /// `call` names the function they are arguments of (`coalesce`), if any, for the error.
     pub(super) fn unify_eq(
         &mut self,
         ta: Typed,
         tb: Typed,
         a: &Expr,
         b: &Expr,
+        call: Option<&str>,
     ) -> Option<(Typed, Typed)> {
         let is_const = |t: &Typed| matches!(t.ir, Ir::Const(_));
         match (&ta.ty, &tb.ty) {
@@ -134,7 +136,11 @@ impl Checker<'_> {
             }
             (x, y) if x == y || (x.is_numeric() && y.is_numeric()) => Some((ta, tb)),
             (x, y) => {
-                let msg = format!("cannot compare a {} with a {}", x.name(), y.name());
+                let (x, y) = (x.with_article(), y.with_article());
+                let msg = match call {
+                    Some(f) => format!("`{f}` takes two values of one type, not {x} and {y}"),
+                    None => format!("cannot compare {x} with {y}"),
+                };
                 self.error(Code::TypeMismatch, &(a.span.start..b.span.end), msg);
                 None
             }
@@ -180,7 +186,7 @@ impl Checker<'_> {
                 pii,
             };
         }
-        match self.unify_eq(ta, tb, a, b) {
+        match self.unify_eq(ta, tb, a, b, None) {
             Some((ta, tb)) => {
                 let pii = combine_pii(&[ta.pii, tb.pii]);
                 Typed {
