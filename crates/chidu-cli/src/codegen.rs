@@ -9,8 +9,9 @@ use crate::{exit, load, output};
 pub(crate) struct CodegenArgs {
     /// Pack directory or built-in id.
     standard: String,
-    /// The module directory to write (created if needed): `mod.rs` with the checks and
-    /// `record.rs` with the record types, each written atomically.
+    /// The module directory to write (created if needed): `mod.rs`, one `section{k}.rs` per
+    /// section with its checks, `record.rs` and `values.rs` with the record types, each
+    /// written atomically.
     #[arg(long, short)]
     output: PathBuf,
 }

@@ -21,20 +21,29 @@ pub struct Unsupported {
     pub reasons: Vec<String>,
 }
 
-/// Rust source of one pack's checks: a module directory, `mod.rs` and `record.rs`.
+/// Rust source of one pack's checks: a module directory, `mod.rs`, one `section{k}.rs` per
+/// section of the standard, `record.rs` and `values.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedRust {
-    /// `mod.rs`: the [`crate::compiled::Generated`] implementation (`pub struct Pack`) and
-    /// every check; declares `pub mod record`.
+    /// `mod.rs`: the [`crate::compiled::Generated`] implementation (`pub struct Pack`), which
+    /// runs each section's checks; declares the other files as modules.
     pub checks: String,
-    /// `record.rs`: the record as typed structs and enum types.
+    /// (file name, text) of each section's checks, in pack order.
+    pub sections: Vec<(String, String)>,
+    /// `record.rs`: the record as typed structs.
     pub record: String,
+    /// `values.rs`: the values of each enum field.
+    pub values: String,
 }
 
 impl GeneratedRust {
     /// (file name, text) of each file of the module directory.
-    pub fn files(&self) -> [(&'static str, &str); 2] {
-        [("mod.rs", &self.checks), ("record.rs", &self.record)]
+    pub fn files(&self) -> Vec<(&str, &str)> {
+        let mut files = vec![("mod.rs", self.checks.as_str())];
+        files.extend(self.sections.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        files.push(("record.rs", &self.record));
+        files.push(("values.rs", &self.values));
+        files
     }
 }
 
@@ -52,18 +61,20 @@ impl Engine {
 fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
     let mut reasons = Vec::new();
     let mut checks = expr::Gen::new(&model.schema);
-    let mut body = String::new();
+    // Each section's indicators become one function in one file, as the standard groups them.
+    let mut bodies = vec![String::new(); model.sections.len()];
     for (i, ind) in model.indicators.iter().enumerate() {
         checks.clear_lets();
-        match indicator(&mut checks, ind) {
-            Ok(code) => {
+        match (indicator(&mut checks, ind), bodies.get_mut(ind.section)) {
+            (Ok(code), Some(body)) => {
                 let _ = write!(
                     body,
                     "    // {}\n    out[{i}] = 'ind: {{\n{code}    }};\n",
                     ind.id
                 );
             }
-            Err(e) => reasons.push(format!("{}: {e}", ind.id)),
+            (Ok(_), None) => reasons.push(format!("{}: outside every section", ind.id)),
+            (Err(e), _) => reasons.push(format!("{}: {e}", ind.id)),
         }
     }
     if !reasons.is_empty() {
@@ -78,11 +89,30 @@ fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
         id = model.id,
         version = model.version,
     );
+    let mut sections = Vec::new();
+    let (mut declare, mut call) = (String::new(), String::new());
+    for (k, (section, body)) in model.sections.iter().zip(&bodies).enumerate() {
+        let _ = writeln!(declare, "mod section{k};");
+        let _ = writeln!(call, "    section{k}::judge(r, cx, out)?;");
+        sections.push((
+            format!("section{k}.rs"),
+            format!(
+                "{header}//! Section `{id}`.\n\nuse super::*;\n\n\
+                 pub(super) fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), rt::Bail> {{\n\
+                 {body}\
+                 \x20   Ok(())\n\
+                 }}\n",
+                id = section.id
+            ),
+        ));
+    }
     let mut out = header.clone();
     let _ = write!(
         out,
         "\nuse chidu::compiled as rt;\n\n\
          pub mod record;\n\
+         pub mod values;\n\
+         {declare}\
          use record::O0;\n\n\
          /// The generated checks of pack `{id}`.\n\
          #[derive(Debug, Clone, Copy)]\n\
@@ -98,22 +128,22 @@ fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
          \x20       if out.len() != {n} {{\n\
          \x20           return Err(rt::Bail);\n\
          \x20       }}\n\
-         \x20       judge(r, cx, out)\n\
+         {call}\
+         \x20       Ok(())\n\
          \x20   }}\n\
-         }}\n\n\
-         fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), rt::Bail> {{\n\
-         {body}\
-         \x20   Ok(())\n\
          }}\n",
         id = model.id,
         patterns = checks.patterns,
+        call = call.replace("    section", "        section"),
     );
     for (k, names) in checks.enum_names.iter().enumerate() {
         let _ = writeln!(out, "\nconst ENUM_NAMES_{k}: &[&str] = &{names:?};");
     }
     Ok(GeneratedRust {
         checks: out,
-        record: record::source(model, &header),
+        sections,
+        record: record::structs(model, &header),
+        values: record::values(model, &header),
     })
 }
 

@@ -1,17 +1,23 @@
 //! The record half of generated code: one serde-derived struct per object of the record
-//! schema and one type per enum, written to `record.rs` next to the checks.
+//! schema (`record.rs`) and the values of each enum (`values.rs`), next to the checks.
 
 use std::fmt::Write as _;
 
 use crate::model::Model;
 use crate::schema::{FieldTy, ObjId};
 
-/// `record.rs`: the header, then every object's struct and every enum's type.
-pub(super) fn source(model: &Model, header: &str) -> String {
-    let mut out = format!("{header}\nuse chidu::compiled as rt;\n");
+/// `record.rs`: the header, then every object's struct.
+pub(super) fn structs(model: &Model, header: &str) -> String {
+    let mut out = format!("{header}\nuse chidu::compiled as rt;\nuse super::values::*;\n");
     for (id, _) in model.schema.objects.iter().enumerate() {
         record_struct(&mut out, model, id as ObjId);
     }
+    out
+}
+
+/// `values.rs`: the header, then every enum's values and field type.
+pub(super) fn values(model: &Model, header: &str) -> String {
+    let mut out = format!("{header}\nuse chidu::compiled as rt;\n");
     for (id, e) in model.schema.enums.iter().enumerate() {
         enum_type(&mut out, id, &e.values);
     }
@@ -86,31 +92,27 @@ fn record_struct(out: &mut String, model: &Model, id: ObjId) {
             (optional_type(&f.ty), ", default")
         };
         let borrow = if borrows(&f.ty) { ", borrow" } else { "" };
-        let _ = writeln!(out, "    #[serde(rename = {:?}{default}{borrow})]", f.name);
         // The checks, in the parent module, read the fields.
-        let _ = writeln!(out, "    pub(super) f{slot}: {ty},");
+        let _ = writeln!(
+            out,
+            "    #[serde(rename = {:?}{default}{borrow})] pub(super) f{slot}: {ty},",
+            f.name
+        );
     }
     let _ = write!(
         out,
-        "    #[serde(skip)]\n    _input: std::marker::PhantomData<&'a str>,\n}}\n"
+        "    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,\n}}\n"
     );
 }
 
+/// An enum as its list of values (`V{id}`) and the field type reading one (`E{id}`).
 fn enum_type(out: &mut String, id: usize, values: &[String]) {
     let _ = write!(
         out,
-        "\n#[derive(Clone, Copy)]\npub struct E{id}(pub(super) u32);\n\n\
-         impl<'de> rt::serde::Deserialize<'de> for E{id} {{\n\
-         \x20   fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n\
-         \x20       let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;\n\
-         \x20       match text.as_str() {{\n"
-    );
-    for (i, v) in values.iter().enumerate() {
-        let _ = writeln!(out, "            {v:?} => Ok(E{id}({i})),");
-    }
-    let _ = write!(
-        out,
-        "            _ => Err(<D::Error as rt::serde::de::Error>::custom(\"not a value of the enum\")),\n\
-         \x20       }}\n    }}\n}}\n"
+        "\npub struct V{id};\n\
+         impl rt::de::Values for V{id} {{\n\
+         \x20   const VALUES: &'static [&'static str] = &{values:?};\n\
+         }}\n\
+         pub type E{id} = rt::de::Enum<V{id}>;\n"
     );
 }

@@ -112,6 +112,28 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
+/// The values of one `enum` field in schema order; generated code implements it once per
+/// enum, and [`Enum`] reads them.
+pub trait Values {
+    /// The values; a field holds the index of one.
+    const VALUES: &'static [&'static str];
+}
+
+/// An `enum` field: the index of its value in `V::VALUES`; any other string is refused.
+#[derive(Debug)]
+pub struct Enum<V>(pub u32, PhantomData<V>);
+
+impl<'de, V: Values> Deserialize<'de> for Enum<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(d)?;
+        V::VALUES
+            .iter()
+            .position(|v| *v == text.as_str())
+            .map(|i| Enum(i as u32, PhantomData))
+            .ok_or_else(|| de::Error::custom("not a value of the enum"))
+    }
+}
+
 /// A `number` field: any finite JSON number.
 #[derive(Debug, Clone, Copy)]
 pub struct Num(pub f64);

@@ -10,7 +10,7 @@
 //! paths.
 //!
 //! ```ignore
-//! // src/checks/{mod,record}.rs written by `chidu codegen benches/peers/pack -o src/checks`
+//! // src/checks/, written by `chidu codegen benches/peers/pack -o src/checks`
 //! mod checks;
 //! let engine = chidu::Standard::load("benches/peers/pack")?.compile()?;
 //! let scorer = chidu::compiled::Scorer::<checks::Pack>::new(&engine)?;

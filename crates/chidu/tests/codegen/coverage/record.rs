@@ -3,151 +3,59 @@
 #![allow(clippy::all, unused, missing_docs, non_camel_case_types)]
 
 use chidu::compiled as rt;
+use super::values::*;
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O0<'a> {
-    #[serde(rename = "id", borrow)]
-    pub(super) f0: rt::de::Text<'a>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "level", default)]
-    pub(super) f2: Option<E0>,
-    #[serde(rename = "area", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "indoor", default)]
-    pub(super) f4: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "rooms", default)]
-    pub(super) f5: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "opened", default)]
-    pub(super) f6: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "accessible", default)]
-    pub(super) f7: rt::de::Opt<bool>,
-    #[serde(rename = "phone", default, borrow)]
-    pub(super) f8: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "note", default, borrow)]
-    pub(super) f9: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "budget", default)]
-    pub(super) f10: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "households", default)]
-    pub(super) f11: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "audited", default)]
-    pub(super) f12: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "hotline", default)]
-    pub(super) f13: rt::de::Seen<bool>,
-    #[serde(rename = "tags", default, borrow)]
-    pub(super) f14: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
-    #[serde(rename = "scores", default)]
-    pub(super) f15: Option<rt::de::List<rt::de::Opt<rt::de::Num>>>,
-    #[serde(rename = "address", default, borrow)]
-    pub(super) f16: Option<rt::de::Obj<O1<'a>>>,
-    #[serde(rename = "staff", default, borrow)]
-    pub(super) f17: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
-    #[serde(rename = "services", default, borrow)]
-    pub(super) f18: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", borrow)] pub(super) f0: rt::de::Text<'a>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "level", default)] pub(super) f2: Option<E0>,
+    #[serde(rename = "area", default)] pub(super) f3: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "indoor", default)] pub(super) f4: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "rooms", default)] pub(super) f5: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "opened", default)] pub(super) f6: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "accessible", default)] pub(super) f7: rt::de::Opt<bool>,
+    #[serde(rename = "phone", default, borrow)] pub(super) f8: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "note", default, borrow)] pub(super) f9: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "budget", default)] pub(super) f10: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "households", default)] pub(super) f11: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "audited", default)] pub(super) f12: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "hotline", default)] pub(super) f13: rt::de::Seen<bool>,
+    #[serde(rename = "tags", default, borrow)] pub(super) f14: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(rename = "scores", default)] pub(super) f15: Option<rt::de::List<rt::de::Opt<rt::de::Num>>>,
+    #[serde(rename = "address", default, borrow)] pub(super) f16: Option<rt::de::Obj<O1<'a>>>,
+    #[serde(rename = "staff", default, borrow)] pub(super) f17: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
+    #[serde(rename = "services", default, borrow)] pub(super) f18: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O1<'a> {
-    #[serde(rename = "city", default, borrow)]
-    pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "floor", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "kind", default)]
-    pub(super) f2: Option<E1>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "city", default, borrow)] pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "floor", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "kind", default)] pub(super) f2: Option<E1>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
-    #[serde(rename = "role", default)]
-    pub(super) f0: Option<E2>,
-    #[serde(rename = "hours", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "full_time", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(rename = "since", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f4: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "role", default)] pub(super) f0: Option<E2>,
+    #[serde(rename = "hours", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "full_time", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(rename = "since", default)] pub(super) f3: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "name", default, borrow)] pub(super) f4: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O3<'a> {
-    #[serde(rename = "kind", default)]
-    pub(super) f0: Option<E3>,
-    #[serde(rename = "beneficiaries", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "date", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "code", borrow)]
-    pub(super) f3: rt::de::Text<'a>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
-}
-
-#[derive(Clone, Copy)]
-pub struct E0(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E0 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "township" => Ok(E0(0)),
-            "street" => Ok(E0(1)),
-            "community" => Ok(E0(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E1(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E1 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "own" => Ok(E1(0)),
-            "shared" => Ok(E1(1)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E2(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E2 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "sw" => Ok(E2(0)),
-            "assistant" => Ok(E2(1)),
-            "manager" => Ok(E2(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E3(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E3 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "case" => Ok(E3(0)),
-            "group" => Ok(E3(1)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
+    #[serde(rename = "kind", default)] pub(super) f0: Option<E3>,
+    #[serde(rename = "beneficiaries", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "date", default)] pub(super) f2: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "code", borrow)] pub(super) f3: rt::de::Text<'a>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }

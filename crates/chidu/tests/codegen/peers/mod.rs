@@ -5,6 +5,14 @@
 use chidu::compiled as rt;
 
 pub mod record;
+pub mod values;
+mod section0;
+mod section1;
+mod section2;
+mod section3;
+mod section4;
+mod section5;
+mod section6;
 use record::O0;
 
 /// The generated checks of pack `peers`.
@@ -22,170 +30,13 @@ impl rt::Generated for Pack {
         if out.len() != 40 {
             return Err(rt::Bail);
         }
-        judge(r, cx, out)
+        section0::judge(r, cx, out)?;
+        section1::judge(r, cx, out)?;
+        section2::judge(r, cx, out)?;
+        section3::judge(r, cx, out)?;
+        section4::judge(r, cx, out)?;
+        section5::judge(r, cx, out)?;
+        section6::judge(r, cx, out)?;
+        Ok(())
     }
-}
-
-fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), rt::Bail> {
-    // R01
-    out[0] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f1.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f1.as_ref()).map(|t| t.as_str())).map(|s: &str| s.chars().count() as f64), Some(0.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R02
-    out[1] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f4.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f4.as_ref()).map(|t| t.as_str())).map(|s: &str| s.chars().count() as f64), Some(0.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R03
-    out[2] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f5.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f5.as_ref()).map(|t| t.as_str())).map(|s: &str| s.chars().count() as f64), Some(0.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R04
-    out[3] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f6.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, (Some(r).and_then(|o| o.f6.as_ref()).map(|t| t.as_str())).map(|s: &str| cx.is_match(0, s))) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R05
-    out[4] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f7.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, (Some(r).and_then(|o| o.f7.as_ref()).map(|t| t.as_str())).map(|s: &str| cx.is_match(1, s))) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R06
-    out[5] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f8.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f8.as_ref()).map(|t| t.as_str())).map(|s: &str| s.chars().count() as f64), Some(0.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R07
-    out[6] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f2.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f2.as_ref()).map(|t| t.as_str())).map(|s: &str| s.chars().count() as f64), Some(0.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // R08
-    out[7] = 'ind: {
-        rt::Verdict::of((Some(r).and_then(|o| o.f13.as_ref()).map(|t| t.as_str())).map(|x| (Some(x) == Some("township") || Some(x) == Some("street") || Some(x) == Some("community")) != false))
-    };
-    // R09
-    out[8] = 'ind: {
-        rt::Verdict::of((Some(r).and_then(|o| o.f14.as_ref()).map(|t| t.as_str())).map(|x| (Some(x) == Some("gov") || Some(x) == Some("ngo") || Some(x) == Some("mixed")) != false))
-    };
-    // R10
-    out[9] = 'ind: {
-        rt::Verdict::of((Some(r).and_then(|o| o.f15.as_ref()).map(|t| t.as_str())).map(|x| (Some(x) == Some("gov") || Some(x) == Some("charity") || Some(x) == Some("mixed") || Some(x) == Some("self")) != false))
-    };
-    // R11
-    out[10] = 'ind: {
-        rt::Verdict::of(match Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match (it1.as_ref().and_then(|o| o.f0.as_ref()).map(|t| t.as_str())).map(|x| (Some(x) == Some("social_worker") || Some(x) == Some("assistant") || Some(x) == Some("manager") || Some(x) == Some("volunteer_coord")) != false) { Some(true) => { t += 1; } Some(false) => { f += 1; break; } None => m += 1 } } if f > 0 { Some(false) } else if m > 0 { None } else { Some(true) } } })
-    };
-    // R12
-    out[11] = 'ind: {
-        rt::Verdict::of(match Some(r).and_then(|o| o.f45.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match (it1.as_ref().and_then(|o| o.f0.as_ref()).map(|t| t.as_str())).map(|x| (Some(x) == Some("license") || Some(x) == Some("fire_safety") || Some(x) == Some("lease") || Some(x) == Some("insurance") || Some(x) == Some("plan")) != false) { Some(true) => { t += 1; } Some(false) => { f += 1; break; } None => m += 1 } } if f > 0 { Some(false) } else if m > 0 { None } else { Some(true) } } })
-    };
-    // R13
-    out[12] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f21.as_ref()).map(|n| n.0), Some(60.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R14
-    out[13] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f24.as_ref()).map(|n| n.0), Some(5.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R15
-    out[14] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f25.as_ref()).map(|n| n.0), Some(40.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R16
-    out[15] = 'ind: {
-        rt::Verdict::of(match ((Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(3.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R17
-    out[16] = 'ind: {
-        rt::Verdict::of(match ((Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(10.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R18
-    out[17] = 'ind: {
-        rt::Verdict::of(match ((Some(r).and_then(|o| o.f45.as_ref()).map(|l| l.items())).map(|items| items.iter().filter(|x| x.as_ref().is_some()).count() as f64), Some(4.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R19
-    out[18] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f37.as_ref()).map(|n| n.0), Some(0.8_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R20
-    out[19] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f23.as_ref()).map(|n| n.0), Some(3.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R21
-    out[20] = 'ind: {
-        rt::Verdict::of(match (match Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|t| t.as_str())).map(|x| (Some(x) == Some("intermediate") || Some(x) == Some("senior")) != false) { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } }, Some(2.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R22
-    out[21] = 'ind: {
-        rt::Verdict::of(match (match Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut s, mut t) = (0.0f64, 0usize); for it1 in items { if let Some(v) = it1.as_ref().and_then(|o| o.f3.as_ref()).map(|n| n.0) { s += v; t += 1; } } Some(s) } }, Some(120.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R23
-    out[22] = 'ind: {
-        rt::Verdict::of(match Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = (it1.as_ref().and_then(|o| o.f4.as_ref()).copied()).map(|b: bool| !b); if a == Some(true) { Some(true) } else { match (a, match (it1.as_ref().and_then(|o| o.f3.as_ref()).map(|n| n.0), Some(20.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } } { Some(true) => { t += 1; } Some(false) => { f += 1; break; } None => m += 1 } } if f > 0 { Some(false) } else if m > 0 { None } else { Some(true) } } })
-    };
-    // R24
-    out[23] = 'ind: {
-        rt::Verdict::of(match (match Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|d| d.0), Some(20269_i32)) { (Some(x), Some(y)) => Some(x >= y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } }, Some(12.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R25
-    out[24] = 'ind: {
-        rt::Verdict::of(match (match Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut s, mut t) = (0.0f64, 0usize); for it1 in items { if let Some(v) = rt::mul(it1.as_ref().and_then(|o| o.f3.as_ref()).map(|n| n.0), match (Some(1.0_f64), match (Some(0.0_f64), match (Some(20268_i32), it1.as_ref().and_then(|o| o.f1.as_ref()).map(|d| d.0)) { (Some(x), Some(y)) => Some(f64::from(y - x)), _ => None }) { (Some(x), Some(y)) => Some(x.max(y)), _ => None }) { (Some(x), Some(y)) => Some(x.min(y)), _ => None })? { s += v; t += 1; } } Some(s) } }, Some(300.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R26
-    out[25] = 'ind: {
-        rt::Verdict::of(match Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|t| t.as_str()), Some("child_protection")) { (Some(x), Some(y)) => Some(x == y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|d| d.0), Some(20269_i32)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } })
-    };
-    // R27
-    out[26] = 'ind: {
-        rt::Verdict::of(match Some(r).and_then(|o| o.f45.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = match (it1.as_ref().and_then(|o| o.f0.as_ref()).map(|t| t.as_str()), Some("fire_safety")) { (Some(x), Some(y)) => Some(x == y), _ => None }; if a == Some(false) { Some(false) } else { match (a, it1.as_ref().and_then(|o| o.f3.as_ref()).copied()) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } })
-    };
-    // R28
-    out[27] = 'ind: {
-        rt::Verdict::of(match Some(r).and_then(|o| o.f45.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = (Some((it1.as_ref().and_then(|o| o.f2.as_ref()).map(|d| d.0)).is_some())).map(|b: bool| !b); if a == Some(true) { Some(true) } else { match (a, match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|d| d.0), Some(20634_i32)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } } { Some(true) => { t += 1; } Some(false) => { f += 1; break; } None => m += 1 } } if f > 0 { Some(false) } else if m > 0 { None } else { Some(true) } } })
-    };
-    // R29
-    out[28] = 'ind: {
-        rt::Verdict::of(match (rt::mul(rt::div(Some(r).and_then(|o| o.f33.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f26.as_ref()).map(|n| n.0))?, Some(10000.0_f64))?, Some(1.5_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R30
-    out[29] = 'ind: {
-        rt::Verdict::of(match (rt::div(Some(r).and_then(|o| o.f32.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f31.as_ref()).map(|n| n.0))?, Some(0.5_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R31
-    out[30] = 'ind: {
-        rt::Verdict::of(match (rt::div(Some(r).and_then(|o| o.f36.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f35.as_ref()).map(|n| n.0))?, Some(0.9_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R32
-    out[31] = 'ind: {
-        rt::Verdict::of(match (rt::div(Some(r).and_then(|o| o.f22.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f21.as_ref()).map(|n| n.0))?, Some(0.6_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R33
-    out[32] = 'ind: {
-        rt::Verdict::of(match (rt::mul(rt::div(Some(r).and_then(|o| o.f34.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f26.as_ref()).map(|n| n.0))?, Some(1000.0_f64))?, Some(2.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R34
-    out[33] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = match (Some(r).and_then(|o| o.f13.as_ref()).map(|t| t.as_str()), Some("township")) { (Some(x), Some(y)) => Some(x != y), _ => None }; if a == Some(true) { Some(true) } else { match (a, match (Some(r).and_then(|o| o.f21.as_ref()).map(|n| n.0), Some(300.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } })
-    };
-    // R35
-    out[34] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = match (Some(r).and_then(|o| o.f13.as_ref()).map(|t| t.as_str()), Some("township")) { (Some(x), Some(y)) => Some(x != y), _ => None }; if a == Some(true) { Some(true) } else { match (a, match Some(r).and_then(|o| o.f43.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|t| t.as_str()), Some("senior")) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } })
-    };
-    // R36
-    out[35] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = match (Some(r).and_then(|o| o.f27.as_ref()).map(|n| n.0), Some(500.0_f64)) { (Some(x), Some(y)) => Some(x <= y), _ => None }; if a == Some(true) { Some(true) } else { match (a, Some(r).and_then(|o| o.f41.as_ref()).copied()) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } })
-    };
-    // R37
-    out[36] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = match (Some(r).and_then(|o| o.f28.as_ref()).map(|n| n.0), Some(800.0_f64)) { (Some(x), Some(y)) => Some(x <= y), _ => None }; if a == Some(true) { Some(true) } else { match (a, match (match Some(r).and_then(|o| o.f44.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|t| t.as_str()), Some("child_protection")) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } }, Some(3.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(true)) => Some(true), (Some(false), Some(false)) => Some(false), _ => None } } })
-    };
-    // R38
-    out[37] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f17.as_ref()).map(|d| d.0), Some(20269_i32)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R39
-    out[38] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f19.as_ref()).map(|d| d.0), Some(20454_i32)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // R40
-    out[39] = 'ind: {
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f20.as_ref()).map(|d| d.0), Some(20452_i32)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    Ok(())
 }

@@ -3,153 +3,89 @@
 #![allow(clippy::all, unused, missing_docs, non_camel_case_types)]
 
 use chidu::compiled as rt;
+use super::values::*;
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O0<'a> {
-    #[serde(rename = "id", borrow)]
-    pub(super) f0: rt::de::Text<'a>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "county", default, borrow)]
-    pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "town", default, borrow)]
-    pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "address", default, borrow)]
-    pub(super) f4: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "manager", default, borrow)]
-    pub(super) f5: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "phone", default, borrow)]
-    pub(super) f6: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "email", default, borrow)]
-    pub(super) f7: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "license_no", default, borrow)]
-    pub(super) f8: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "postal_code", default, borrow)]
-    pub(super) f9: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "website", default, borrow)]
-    pub(super) f10: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "wechat", default, borrow)]
-    pub(super) f11: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "credit_code", default, borrow)]
-    pub(super) f12: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "level", default, borrow)]
-    pub(super) f13: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "org_type", default, borrow)]
-    pub(super) f14: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "funding_source", default, borrow)]
-    pub(super) f15: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "opened", default)]
-    pub(super) f16: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "last_inspection", default)]
-    pub(super) f17: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "last_audit", default)]
-    pub(super) f18: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "plan_updated", default)]
-    pub(super) f19: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "fire_drill_date", default)]
-    pub(super) f20: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "area_m2", default)]
-    pub(super) f21: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "indoor_m2", default)]
-    pub(super) f22: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "rooms", default)]
-    pub(super) f23: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "open_days_week", default)]
-    pub(super) f24: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "open_hours_week", default)]
-    pub(super) f25: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "population", default)]
-    pub(super) f26: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "elderly", default)]
-    pub(super) f27: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "children", default)]
-    pub(super) f28: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "disabled", default)]
-    pub(super) f29: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "households", default)]
-    pub(super) f30: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "budget", default)]
-    pub(super) f31: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "gov_funding", default)]
-    pub(super) f32: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "social_workers", default)]
-    pub(super) f33: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "volunteers", default)]
-    pub(super) f34: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "complaints", default)]
-    pub(super) f35: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "resolved", default)]
-    pub(super) f36: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "satisfaction", default)]
-    pub(super) f37: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "lat", default)]
-    pub(super) f38: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "lon", default)]
-    pub(super) f39: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "cases_closed", default)]
-    pub(super) f40: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "accessible", default)]
-    pub(super) f41: rt::de::Opt<bool>,
-    #[serde(rename = "hotline", default)]
-    pub(super) f42: rt::de::Seen<bool>,
-    #[serde(rename = "staff", default, borrow)]
-    pub(super) f43: Option<rt::de::List<Option<rt::de::Obj<O1<'a>>>>>,
-    #[serde(rename = "services", default, borrow)]
-    pub(super) f44: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
-    #[serde(rename = "documents", default, borrow)]
-    pub(super) f45: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", borrow)] pub(super) f0: rt::de::Text<'a>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "county", default, borrow)] pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "town", default, borrow)] pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "address", default, borrow)] pub(super) f4: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "manager", default, borrow)] pub(super) f5: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "phone", default, borrow)] pub(super) f6: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "email", default, borrow)] pub(super) f7: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "license_no", default, borrow)] pub(super) f8: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "postal_code", default, borrow)] pub(super) f9: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "website", default, borrow)] pub(super) f10: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "wechat", default, borrow)] pub(super) f11: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "credit_code", default, borrow)] pub(super) f12: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "level", default, borrow)] pub(super) f13: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "org_type", default, borrow)] pub(super) f14: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "funding_source", default, borrow)] pub(super) f15: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "opened", default)] pub(super) f16: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "last_inspection", default)] pub(super) f17: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "last_audit", default)] pub(super) f18: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "plan_updated", default)] pub(super) f19: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "fire_drill_date", default)] pub(super) f20: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "area_m2", default)] pub(super) f21: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "indoor_m2", default)] pub(super) f22: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "rooms", default)] pub(super) f23: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "open_days_week", default)] pub(super) f24: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "open_hours_week", default)] pub(super) f25: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "population", default)] pub(super) f26: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "elderly", default)] pub(super) f27: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "children", default)] pub(super) f28: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "disabled", default)] pub(super) f29: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "households", default)] pub(super) f30: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "budget", default)] pub(super) f31: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "gov_funding", default)] pub(super) f32: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "social_workers", default)] pub(super) f33: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "volunteers", default)] pub(super) f34: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "complaints", default)] pub(super) f35: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "resolved", default)] pub(super) f36: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "satisfaction", default)] pub(super) f37: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "lat", default)] pub(super) f38: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "lon", default)] pub(super) f39: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "cases_closed", default)] pub(super) f40: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "accessible", default)] pub(super) f41: rt::de::Opt<bool>,
+    #[serde(rename = "hotline", default)] pub(super) f42: rt::de::Seen<bool>,
+    #[serde(rename = "staff", default, borrow)] pub(super) f43: Option<rt::de::List<Option<rt::de::Obj<O1<'a>>>>>,
+    #[serde(rename = "services", default, borrow)] pub(super) f44: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
+    #[serde(rename = "documents", default, borrow)] pub(super) f45: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O1<'a> {
-    #[serde(rename = "role", default, borrow)]
-    pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "certificate", default, borrow)]
-    pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "cert_date", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "training_hours", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "full_time", default)]
-    pub(super) f4: rt::de::Opt<bool>,
-    #[serde(rename = "years", default)]
-    pub(super) f5: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "role", default, borrow)] pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "certificate", default, borrow)] pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "cert_date", default)] pub(super) f2: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "training_hours", default)] pub(super) f3: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "full_time", default)] pub(super) f4: rt::de::Opt<bool>,
+    #[serde(rename = "years", default)] pub(super) f5: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "date", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "type", default, borrow)]
-    pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "beneficiaries", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "duration", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "date", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "type", default, borrow)] pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "beneficiaries", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "duration", default)] pub(super) f4: rt::de::Seen<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O3<'a> {
-    #[serde(rename = "type", default, borrow)]
-    pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "issued", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "expiry", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "verified", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "type", default, borrow)] pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "issued", default)] pub(super) f1: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "expiry", default)] pub(super) f2: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "verified", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }

@@ -5,6 +5,11 @@
 use chidu::compiled as rt;
 
 pub mod record;
+pub mod values;
+mod section0;
+mod section1;
+mod section2;
+mod section3;
 use record::O0;
 
 /// The generated checks of pack `demo`.
@@ -22,95 +27,10 @@ impl rt::Generated for Pack {
         if out.len() != 16 {
             return Err(rt::Bail);
         }
-        judge(r, cx, out)
+        section0::judge(r, cx, out)?;
+        section1::judge(r, cx, out)?;
+        section2::judge(r, cx, out)?;
+        section3::judge(r, cx, out)?;
+        Ok(())
     }
-}
-
-fn judge(r: &O0<'_>, cx: &rt::Judge<'_>, out: &mut [rt::Verdict]) -> Result<(), rt::Bail> {
-    // CS-01
-    out[0] = 'ind: {
-        let l0 = Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f0.as_ref()).map(|e| e.0);
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f0.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None })
-    };
-    // CS-02
-    out[1] = 'ind: {
-        let l0 = Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f1.as_ref()).map(|n| n.0);
-        match (Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f1.as_ref()).map(|n| n.0), Some(60.0_f64)) { (Some(m), Some(t)) => { if t <= 0.0 { return Err(rt::Bail); } rt::Verdict::Earned(6.0f64 * (m / t).clamp(0.0, 1.0)) } _ => rt::Verdict::Unknown }
-    };
-    // CS-03
-    out[2] = 'ind: {
-        { let (mut passing, mut failed) = (0usize, 0usize); let c: Option<bool> = Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f2.as_ref()).copied(); match c { Some(true) => passing += 1, _ => failed += 1 } let c: Option<bool> = Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f3.as_ref()).copied(); match c { Some(true) => passing += 1, _ => failed += 1 } let c: Option<bool> = Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f4.as_ref()).copied(); match c { Some(true) => passing += 1, _ => failed += 1 } let c: Option<bool> = Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f5.as_ref()).copied(); match c { Some(true) => passing += 1, _ => failed += 1 } rt::Verdict::Earned((8.0f64 - 2.0f64 * failed as f64).max(0.0)) }
-    };
-    // RY-01
-    out[3] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        match l0 { None => rt::Verdict::Unknown, Some(m) => rt::Verdict::Earned(if m >= 3.0f64 { 10.0f64 } else if m >= 2.0f64 { 7.0f64 } else if m >= 1.0f64 { 3.0f64 } else { 0.0 }) }
-    };
-    // RY-02
-    out[4] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(2_u32)) { (Some(x), Some(y)) => Some(x != y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match (it1.as_ref().and_then(|o| o.f3.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x != y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        let l1 = match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(2_u32)) { (Some(x), Some(y)) => Some(x != y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        match (rt::div(l0, l1)?, Some(0.5_f64)) { (Some(m), Some(t)) => { if t <= 0.0 { return Err(rt::Bail); } rt::Verdict::Earned(8.0f64 * (m / t).clamp(0.0, 1.0)) } _ => rt::Verdict::Unknown }
-    };
-    // RY-03
-    out[5] = 'ind: {
-        match match (match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } }, Some(0.0_f64)) { (Some(x), Some(y)) => Some(x > y), _ => None } {
-            Some(true) => {}
-            Some(false) => break 'ind rt::Verdict::NotApplicable,
-            None => break 'ind rt::Verdict::Unknown,
-        }
-        let l0 = match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match (it1.as_ref().and_then(|o| o.f4.as_ref()).map(|n| n.0), Some(24.0_f64)) { (Some(x), Some(y)) => Some(x < y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => rt::Verdict::Unknown, Some(items) => { let (mut passing, mut failed) = (0usize, 0usize); for it1 in items { if match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } != Some(true) { continue; } let c: Option<bool> = match (it1.as_ref().and_then(|o| o.f4.as_ref()).map(|n| n.0), Some(24.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }; match c { Some(true) => passing += 1, _ => failed += 1 } } rt::Verdict::Earned((6.0f64 - 2.0f64 * failed as f64).max(0.0)) } }
-    };
-    // RY-04
-    out[6] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        rt::Verdict::of(match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match (it1.as_ref().and_then(|o| o.f3.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x != y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } })
-    };
-    // FW-01
-    out[7] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut s, mut t) = (0.0f64, 0usize); for it1 in items { if let Some(v) = it1.as_ref().and_then(|o| o.f2.as_ref()).map(|n| n.0) { s += v; t += 1; } } Some(s) } };
-        match (l0, Some(600.0_f64)) { (Some(m), Some(t)) => { if t <= 0.0 { return Err(rt::Bail); } rt::Verdict::Earned(8.0f64 * (m / t).clamp(0.0, 1.0)) } _ => rt::Verdict::Unknown }
-    };
-    // FW-02
-    out[8] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let mut seen = Vec::new(); for it1 in items { if let Some(v) = it1.as_ref().and_then(|o| o.f1.as_ref()).map(|e| e.0) { let k = v; if !seen.contains(&k) { seen.push(k); } } } Some(seen.len() as f64) } };
-        { let (mut passing, mut failed) = (0usize, 0usize); let c: Option<bool> = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } }; match c { Some(true) => passing += 1, _ => failed += 1 } let c: Option<bool> = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|e| e.0), Some(1_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } }; match c { Some(true) => passing += 1, _ => failed += 1 } let c: Option<bool> = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f1.as_ref()).map(|e| e.0), Some(2_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; break; } Some(false) => { f += 1; } None => m += 1 } } if t > 0 { Some(true) } else if m > 0 { None } else { Some(false) } } }; match c { Some(true) => passing += 1, _ => failed += 1 } rt::Verdict::Earned((6.0f64 - 2.0f64 * failed as f64).max(0.0)) }
-    };
-    // FW-03
-    out[9] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match { let a: Option<bool> = match ((it1.as_ref().and_then(|o| o.f0.as_ref()).map(|d| d.0)).map(|d: i32| f64::from(cx.as_of() - d)), Some(0.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match ((it1.as_ref().and_then(|o| o.f0.as_ref()).map(|d| d.0)).map(|d: i32| f64::from(cx.as_of() - d)), Some(365.0_f64)) { (Some(x), Some(y)) => Some(x <= y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        match l0 { None => rt::Verdict::Unknown, Some(m) => rt::Verdict::Earned(8.0f64 * ((m - 2.0f64) / (12.0f64 - 2.0f64)).clamp(0.0, 1.0)) }
-    };
-    // FW-04
-    out[10] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match (it1.as_ref().and_then(|o| o.f3.as_ref()).copied()).map(|b: bool| !b) { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        match Some(r).and_then(|o| o.f9.as_ref()).map(|l| l.items()) { None => rt::Verdict::Unknown, Some(items) => { let (mut passing, mut failed) = (0usize, 0usize); for it1 in items { let c: Option<bool> = it1.as_ref().and_then(|o| o.f3.as_ref()).copied(); match c { Some(true) => passing += 1, _ => failed += 1 } } rt::Verdict::Earned((8.0f64 - 1.0f64 * failed as f64).max(0.0)) } }
-    };
-    // FW-B1
-    out[11] = 'ind: {
-        rt::Verdict::of({ let a: Option<bool> = Some((Some(r).and_then(|o| o.f11.as_ref()).and_then(|o| o.f0.as_ref()).map(|t| t.as_str())).is_some()); if a == Some(false) { Some(false) } else { match (a, match ((Some(r).and_then(|o| o.f11.as_ref()).and_then(|o| o.f1.as_ref()).map(|d| d.0)).map(|d: i32| f64::from(cx.as_of() - d)), Some(180.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // GL-01
-    out[12] = 'ind: {
-        let l0 = (Some(r).and_then(|o| o.f6.as_ref()).map(|d| d.0)).map(|d: i32| f64::from(cx.as_of() - d));
-        match l0 { None => rt::Verdict::Unknown, Some(m) => rt::Verdict::Earned(6.0f64 * ((m - 180.0f64) / (30.0f64 - 180.0f64)).clamp(0.0, 1.0)) }
-    };
-    // GL-02
-    out[13] = 'ind: {
-        let l0 = (rt::div(Some(r).and_then(|o| o.f10.as_ref()).and_then(|o| o.f2.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f10.as_ref()).and_then(|o| o.f1.as_ref()).map(|n| n.0))?).map(|n: f64| rt::round(n, 3));
-        let l1 = Some(r).and_then(|o| o.f10.as_ref()).and_then(|o| o.f1.as_ref()).map(|n| n.0);
-        rt::Verdict::of({ let a: Option<bool> = match (Some(r).and_then(|o| o.f10.as_ref()).and_then(|o| o.f1.as_ref()).map(|n| n.0), Some(30.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match (rt::div(Some(r).and_then(|o| o.f10.as_ref()).and_then(|o| o.f2.as_ref()).map(|n| n.0), Some(r).and_then(|o| o.f10.as_ref()).and_then(|o| o.f1.as_ref()).map(|n| n.0))?, Some(0.9_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    // GL-03
-    out[14] = 'ind: {
-        let l0 = Some(r).and_then(|o| o.f5.as_ref()).map(|n| n.0);
-        rt::Verdict::of(match (Some(r).and_then(|o| o.f5.as_ref()).map(|n| n.0), Some(5.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None })
-    };
-    // GL-V1
-    out[15] = 'ind: {
-        let l0 = match Some(r).and_then(|o| o.f8.as_ref()).map(|l| l.items()) { None => None, Some(items) => { let (mut t, mut f, mut m) = (0usize, 0usize, 0usize); for it1 in items { match match (it1.as_ref().and_then(|o| o.f2.as_ref()).map(|e| e.0), Some(0_u32)) { (Some(x), Some(y)) => Some(x == y), _ => None } { Some(true) => { t += 1; } Some(false) => { f += 1; } None => m += 1 } } Some(t as f64) } };
-        rt::Verdict::of({ let a: Option<bool> = match (l0, Some(1.0_f64)) { (Some(x), Some(y)) => Some(x >= y), _ => None }; if a == Some(false) { Some(false) } else { match (a, match (Some(r).and_then(|o| o.f7.as_ref()).and_then(|o| o.f0.as_ref()).map(|e| e.0), Some(3_u32)) { (Some(x), Some(y)) => Some(x != y), _ => None }) { (_, Some(false)) => Some(false), (Some(true), Some(true)) => Some(true), _ => None } } })
-    };
-    Ok(())
 }

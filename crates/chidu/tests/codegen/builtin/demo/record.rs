@@ -3,188 +3,73 @@
 #![allow(clippy::all, unused, missing_docs, non_camel_case_types)]
 
 use chidu::compiled as rt;
+use super::values::*;
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O0<'a> {
-    #[serde(rename = "id", borrow)]
-    pub(super) f0: rt::de::Text<'a>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "county", default, borrow)]
-    pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "town", default, borrow)]
-    pub(super) f3: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "established", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "opening_days_per_week", default)]
-    pub(super) f5: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "archives_updated", default)]
-    pub(super) f6: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "premises", default, borrow)]
-    pub(super) f7: Option<rt::de::Obj<O1<'a>>>,
-    #[serde(rename = "staff", default, borrow)]
-    pub(super) f8: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
-    #[serde(rename = "services", default, borrow)]
-    pub(super) f9: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
-    #[serde(rename = "satisfaction", default, borrow)]
-    pub(super) f10: Option<rt::de::Obj<O4<'a>>>,
-    #[serde(rename = "brand", default, borrow)]
-    pub(super) f11: Option<rt::de::Obj<O5<'a>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", borrow)] pub(super) f0: rt::de::Text<'a>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "county", default, borrow)] pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "town", default, borrow)] pub(super) f3: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "established", default)] pub(super) f4: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "opening_days_per_week", default)] pub(super) f5: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "archives_updated", default)] pub(super) f6: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "premises", default, borrow)] pub(super) f7: Option<rt::de::Obj<O1<'a>>>,
+    #[serde(rename = "staff", default, borrow)] pub(super) f8: Option<rt::de::List<Option<rt::de::Obj<O2<'a>>>>>,
+    #[serde(rename = "services", default, borrow)] pub(super) f9: Option<rt::de::List<Option<rt::de::Obj<O3<'a>>>>>,
+    #[serde(rename = "satisfaction", default, borrow)] pub(super) f10: Option<rt::de::Obj<O4<'a>>>,
+    #[serde(rename = "brand", default, borrow)] pub(super) f11: Option<rt::de::Obj<O5<'a>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O1<'a> {
-    #[serde(rename = "mode", default)]
-    pub(super) f0: Option<E0>,
-    #[serde(rename = "area_m2", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "sign", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(rename = "rules_posted", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(rename = "services_posted", default)]
-    pub(super) f4: rt::de::Opt<bool>,
-    #[serde(rename = "hours_posted", default)]
-    pub(super) f5: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "mode", default)] pub(super) f0: Option<E0>,
+    #[serde(rename = "area_m2", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "sign", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(rename = "rules_posted", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(rename = "services_posted", default)] pub(super) f4: rt::de::Opt<bool>,
+    #[serde(rename = "hours_posted", default)] pub(super) f5: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "role", default)]
-    pub(super) f1: Option<E1>,
-    #[serde(rename = "employment", default)]
-    pub(super) f2: Option<E2>,
-    #[serde(rename = "certificate", default)]
-    pub(super) f3: Option<E3>,
-    #[serde(rename = "training_hours", default)]
-    pub(super) f4: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "start", default)]
-    pub(super) f5: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "name", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "role", default)] pub(super) f1: Option<E1>,
+    #[serde(rename = "employment", default)] pub(super) f2: Option<E2>,
+    #[serde(rename = "certificate", default)] pub(super) f3: Option<E3>,
+    #[serde(rename = "training_hours", default)] pub(super) f4: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "start", default)] pub(super) f5: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O3<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "kind", default)]
-    pub(super) f1: Option<E4>,
-    #[serde(rename = "beneficiaries", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "documented", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "kind", default)] pub(super) f1: Option<E4>,
+    #[serde(rename = "beneficiaries", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "documented", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O4<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "sample", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "satisfied", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "sample", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "satisfied", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O5<'a> {
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "started", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
-}
-
-#[derive(Clone, Copy)]
-pub struct E0(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E0 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "independent" => Ok(E0(0)),
-            "shared_civil_affairs" => Ok(E0(1)),
-            "shared_other" => Ok(E0(2)),
-            "none" => Ok(E0(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E1(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E1 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "station_head" => Ok(E1(0)),
-            "social_worker" => Ok(E1(1)),
-            "assistant" => Ok(E1(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E2(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E2 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "full_time" => Ok(E2(0)),
-            "part_time" => Ok(E2(1)),
-            "volunteer" => Ok(E2(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E3(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E3 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "none" => Ok(E3(0)),
-            "assistant" => Ok(E3(1)),
-            "social_worker" => Ok(E3(2)),
-            "senior" => Ok(E3(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E4(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E4 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "case" => Ok(E4(0)),
-            "group" => Ok(E4(1)),
-            "community" => Ok(E4(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
+    #[serde(rename = "name", default, borrow)] pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "started", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }

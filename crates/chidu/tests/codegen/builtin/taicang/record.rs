@@ -3,1755 +3,725 @@
 #![allow(clippy::all, unused, missing_docs, non_camel_case_types)]
 
 use chidu::compiled as rt;
+use super::values::*;
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O0<'a> {
-    #[serde(rename = "id", borrow)]
-    pub(super) f0: rt::de::Text<'a>,
-    #[serde(rename = "name", borrow)]
-    pub(super) f1: rt::de::Text<'a>,
-    #[serde(rename = "schema_version", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "station_type", default)]
-    pub(super) f3: Option<E0>,
-    #[serde(rename = "status", default)]
-    pub(super) f4: Option<E1>,
-    #[serde(rename = "province", default, borrow)]
-    pub(super) f5: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "prefecture", default, borrow)]
-    pub(super) f6: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "county", default, borrow)]
-    pub(super) f7: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "township", default, borrow)]
-    pub(super) f8: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "admin", default, borrow)]
-    pub(super) f9: Option<rt::de::Obj<O1<'a>>>,
-    #[serde(rename = "reporting_period", default, borrow)]
-    pub(super) f10: Option<rt::de::Obj<O2<'a>>>,
-    #[serde(rename = "assessment", default, borrow)]
-    pub(super) f11: Option<rt::de::Obj<O3<'a>>>,
-    #[serde(rename = "governance", default, borrow)]
-    pub(super) f12: Option<rt::de::Obj<O6<'a>>>,
-    #[serde(rename = "operator", default, borrow)]
-    pub(super) f13: Option<rt::de::Obj<O7<'a>>>,
-    #[serde(rename = "contract", default, borrow)]
-    pub(super) f14: Option<rt::de::Obj<O8<'a>>>,
-    #[serde(rename = "premises", default, borrow)]
-    pub(super) f15: Option<rt::de::Obj<O10<'a>>>,
-    #[serde(rename = "five_unifications", default, borrow)]
-    pub(super) f16: Option<rt::de::Obj<O13<'a>>>,
-    #[serde(rename = "service_equipment", default)]
-    pub(super) f17: Option<rt::de::List<Option<E11>>>,
-    #[serde(rename = "staff", default, borrow)]
-    pub(super) f18: Option<rt::de::List<Option<rt::de::Obj<O17<'a>>>>>,
-    #[serde(rename = "rules", default, borrow)]
-    pub(super) f19: Option<rt::de::List<Option<rt::de::Obj<O18<'a>>>>>,
-    #[serde(rename = "archives", default, borrow)]
-    pub(super) f20: Option<rt::de::Obj<O19<'a>>>,
-    #[serde(rename = "finance", default, borrow)]
-    pub(super) f21: Option<rt::de::Obj<O22<'a>>>,
-    #[serde(rename = "planning", default, borrow)]
-    pub(super) f22: Option<rt::de::Obj<O25<'a>>>,
-    #[serde(rename = "disclosure", default)]
-    pub(super) f23: Option<rt::de::List<Option<E19>>>,
-    #[serde(rename = "volunteers", default, borrow)]
-    pub(super) f24: Option<rt::de::Obj<O26<'a>>>,
-    #[serde(rename = "cooperation", default, borrow)]
-    pub(super) f25: Option<rt::de::Obj<O31<'a>>>,
-    #[serde(rename = "service_catalogue", default, borrow)]
-    pub(super) f26: Option<rt::de::Obj<O34<'a>>>,
-    #[serde(rename = "beneficiary_registry", default, borrow)]
-    pub(super) f27: Option<rt::de::Obj<O36<'a>>>,
-    #[serde(rename = "services", default, borrow)]
-    pub(super) f28: Option<rt::de::Obj<O50<'a>>>,
-    #[serde(rename = "rooms", default, borrow)]
-    pub(super) f29: Option<rt::de::List<Option<rt::de::Obj<O51<'a>>>>>,
-    #[serde(rename = "rooms_summary", default, borrow)]
-    pub(super) f30: Option<rt::de::Obj<O52<'a>>>,
-    #[serde(rename = "brand", default, borrow)]
-    pub(super) f31: Option<rt::de::Obj<O53<'a>>>,
-    #[serde(rename = "onsite", default, borrow)]
-    pub(super) f32: Option<rt::de::Obj<O57<'a>>>,
-    #[serde(rename = "evaluation", default, borrow)]
-    pub(super) f33: Option<rt::de::Obj<O65<'a>>>,
-    #[serde(rename = "digital", default, borrow)]
-    pub(super) f34: Option<rt::de::Obj<O66<'a>>>,
-    #[serde(rename = "incidents", default, borrow)]
-    pub(super) f35: Option<rt::de::List<Option<rt::de::Obj<O67<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", borrow)] pub(super) f0: rt::de::Text<'a>,
+    #[serde(rename = "name", borrow)] pub(super) f1: rt::de::Text<'a>,
+    #[serde(rename = "schema_version", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "station_type", default)] pub(super) f3: Option<E0>,
+    #[serde(rename = "status", default)] pub(super) f4: Option<E1>,
+    #[serde(rename = "province", default, borrow)] pub(super) f5: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "prefecture", default, borrow)] pub(super) f6: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "county", default, borrow)] pub(super) f7: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "township", default, borrow)] pub(super) f8: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "admin", default, borrow)] pub(super) f9: Option<rt::de::Obj<O1<'a>>>,
+    #[serde(rename = "reporting_period", default, borrow)] pub(super) f10: Option<rt::de::Obj<O2<'a>>>,
+    #[serde(rename = "assessment", default, borrow)] pub(super) f11: Option<rt::de::Obj<O3<'a>>>,
+    #[serde(rename = "governance", default, borrow)] pub(super) f12: Option<rt::de::Obj<O6<'a>>>,
+    #[serde(rename = "operator", default, borrow)] pub(super) f13: Option<rt::de::Obj<O7<'a>>>,
+    #[serde(rename = "contract", default, borrow)] pub(super) f14: Option<rt::de::Obj<O8<'a>>>,
+    #[serde(rename = "premises", default, borrow)] pub(super) f15: Option<rt::de::Obj<O10<'a>>>,
+    #[serde(rename = "five_unifications", default, borrow)] pub(super) f16: Option<rt::de::Obj<O13<'a>>>,
+    #[serde(rename = "service_equipment", default)] pub(super) f17: Option<rt::de::List<Option<E11>>>,
+    #[serde(rename = "staff", default, borrow)] pub(super) f18: Option<rt::de::List<Option<rt::de::Obj<O17<'a>>>>>,
+    #[serde(rename = "rules", default, borrow)] pub(super) f19: Option<rt::de::List<Option<rt::de::Obj<O18<'a>>>>>,
+    #[serde(rename = "archives", default, borrow)] pub(super) f20: Option<rt::de::Obj<O19<'a>>>,
+    #[serde(rename = "finance", default, borrow)] pub(super) f21: Option<rt::de::Obj<O22<'a>>>,
+    #[serde(rename = "planning", default, borrow)] pub(super) f22: Option<rt::de::Obj<O25<'a>>>,
+    #[serde(rename = "disclosure", default)] pub(super) f23: Option<rt::de::List<Option<E19>>>,
+    #[serde(rename = "volunteers", default, borrow)] pub(super) f24: Option<rt::de::Obj<O26<'a>>>,
+    #[serde(rename = "cooperation", default, borrow)] pub(super) f25: Option<rt::de::Obj<O31<'a>>>,
+    #[serde(rename = "service_catalogue", default, borrow)] pub(super) f26: Option<rt::de::Obj<O34<'a>>>,
+    #[serde(rename = "beneficiary_registry", default, borrow)] pub(super) f27: Option<rt::de::Obj<O36<'a>>>,
+    #[serde(rename = "services", default, borrow)] pub(super) f28: Option<rt::de::Obj<O50<'a>>>,
+    #[serde(rename = "rooms", default, borrow)] pub(super) f29: Option<rt::de::List<Option<rt::de::Obj<O51<'a>>>>>,
+    #[serde(rename = "rooms_summary", default, borrow)] pub(super) f30: Option<rt::de::Obj<O52<'a>>>,
+    #[serde(rename = "brand", default, borrow)] pub(super) f31: Option<rt::de::Obj<O53<'a>>>,
+    #[serde(rename = "onsite", default, borrow)] pub(super) f32: Option<rt::de::Obj<O57<'a>>>,
+    #[serde(rename = "evaluation", default, borrow)] pub(super) f33: Option<rt::de::Obj<O65<'a>>>,
+    #[serde(rename = "digital", default, borrow)] pub(super) f34: Option<rt::de::Obj<O66<'a>>>,
+    #[serde(rename = "incidents", default, borrow)] pub(super) f35: Option<rt::de::List<Option<rt::de::Obj<O67<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O1<'a> {
-    #[serde(rename = "township_code", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "villages_total", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "population", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "township_code", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "villages_total", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "population", default)] pub(super) f2: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O2<'a> {
-    #[serde(rename = "start", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "end", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "start", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "end", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O3<'a> {
-    #[serde(rename = "type", default)]
-    pub(super) f0: Option<E2>,
-    #[serde(rename = "assessor", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "date", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "type", default)] pub(super) f0: Option<E2>,
+    #[serde(rename = "assessor", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "date", default)] pub(super) f2: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O4<'a> {
-    #[serde(rename = "level", default)]
-    pub(super) f0: Option<E4>,
-    #[serde(rename = "established", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "doc_ref", default, borrow)]
-    pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "level", default)] pub(super) f0: Option<E4>,
+    #[serde(rename = "established", default)] pub(super) f1: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "doc_ref", default, borrow)] pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O5<'a> {
-    #[serde(rename = "branch_established", default)]
-    pub(super) f0: rt::de::Seen<bool>,
-    #[serde(rename = "party_members", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "branch_established", default)] pub(super) f0: rt::de::Seen<bool>,
+    #[serde(rename = "party_members", default)] pub(super) f1: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O6<'a> {
-    #[serde(rename = "operating_model", default)]
-    pub(super) f0: Option<E3>,
-    #[serde(rename = "leadership_groups", default, borrow)]
-    pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O4<'a>>>>>,
-    #[serde(rename = "civil_affairs_liaison", default, borrow)]
-    pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "party_building", default, borrow)]
-    pub(super) f3: Option<rt::de::Obj<O5<'a>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "operating_model", default)] pub(super) f0: Option<E3>,
+    #[serde(rename = "leadership_groups", default, borrow)] pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O4<'a>>>>>,
+    #[serde(rename = "civil_affairs_liaison", default, borrow)] pub(super) f2: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "party_building", default, borrow)] pub(super) f3: Option<rt::de::Obj<O5<'a>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O7<'a> {
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "uscc", default, borrow)]
-    pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "org_type", default)]
-    pub(super) f2: Option<E5>,
-    #[serde(rename = "rating", default)]
-    pub(super) f3: Option<E6>,
-    #[serde(rename = "established", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "name", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "uscc", default, borrow)] pub(super) f1: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "org_type", default)] pub(super) f2: Option<E5>,
+    #[serde(rename = "rating", default)] pub(super) f3: Option<E6>,
+    #[serde(rename = "established", default)] pub(super) f4: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O8<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "start", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "end", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "amount_cny", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "funding_sources", default, borrow)]
-    pub(super) f4: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "start", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "end", default)] pub(super) f2: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "amount_cny", default)] pub(super) f3: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "funding_sources", default, borrow)] pub(super) f4: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O9<'a> {
-    #[serde(rename = "type", default)]
-    pub(super) f0: Option<E8>,
-    #[serde(rename = "area_m2", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "private", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "type", default)] pub(super) f0: Option<E8>,
+    #[serde(rename = "area_m2", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "private", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O10<'a> {
-    #[serde(rename = "mode", default)]
-    pub(super) f0: Option<E7>,
-    #[serde(rename = "address", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "total_area_m2", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "floor", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "barrier_free", default)]
-    pub(super) f4: rt::de::Opt<bool>,
-    #[serde(rename = "office_in_use", default)]
-    pub(super) f5: rt::de::Opt<bool>,
-    #[serde(rename = "rooms", default, borrow)]
-    pub(super) f6: Option<rt::de::List<Option<rt::de::Obj<O9<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "mode", default)] pub(super) f0: Option<E7>,
+    #[serde(rename = "address", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "total_area_m2", default)] pub(super) f2: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "floor", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "barrier_free", default)] pub(super) f4: rt::de::Opt<bool>,
+    #[serde(rename = "office_in_use", default)] pub(super) f5: rt::de::Opt<bool>,
+    #[serde(rename = "rooms", default, borrow)] pub(super) f6: Option<rt::de::List<Option<rt::de::Obj<O9<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O11<'a> {
-    #[serde(rename = "present", default)]
-    pub(super) f0: rt::de::Opt<bool>,
-    #[serde(rename = "template_conforming", default)]
-    pub(super) f1: rt::de::Opt<bool>,
-    #[serde(rename = "installed", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "photo", default, borrow)]
-    pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "present", default)] pub(super) f0: rt::de::Opt<bool>,
+    #[serde(rename = "template_conforming", default)] pub(super) f1: rt::de::Opt<bool>,
+    #[serde(rename = "installed", default)] pub(super) f2: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "photo", default, borrow)] pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O12<'a> {
-    #[serde(rename = "issued_staff", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "worn_on_last_inspection", default)]
-    pub(super) f1: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "issued_staff", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "worn_on_last_inspection", default)] pub(super) f1: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O13<'a> {
-    #[serde(rename = "sign", default, borrow)]
-    pub(super) f0: Option<rt::de::Obj<O11<'a>>>,
-    #[serde(rename = "office_equipment", default)]
-    pub(super) f1: Option<rt::de::List<Option<E9>>>,
-    #[serde(rename = "rules_on_wall", default)]
-    pub(super) f2: Option<rt::de::List<Option<E10>>>,
-    #[serde(rename = "uniform", default, borrow)]
-    pub(super) f3: Option<rt::de::Obj<O12<'a>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "sign", default, borrow)] pub(super) f0: Option<rt::de::Obj<O11<'a>>>,
+    #[serde(rename = "office_equipment", default)] pub(super) f1: Option<rt::de::List<Option<E9>>>,
+    #[serde(rename = "rules_on_wall", default)] pub(super) f2: Option<rt::de::List<Option<E10>>>,
+    #[serde(rename = "uniform", default, borrow)] pub(super) f3: Option<rt::de::Obj<O12<'a>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O14<'a> {
-    #[serde(rename = "level", default)]
-    pub(super) f0: Option<E15>,
-    #[serde(rename = "sw_major", default)]
-    pub(super) f1: rt::de::Seen<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "level", default)] pub(super) f0: Option<E15>,
+    #[serde(rename = "sw_major", default)] pub(super) f1: rt::de::Seen<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O15<'a> {
-    #[serde(rename = "level", default)]
-    pub(super) f0: Option<E16>,
-    #[serde(rename = "cert_no", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "obtained", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "registration_valid_until", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "level", default)] pub(super) f0: Option<E16>,
+    #[serde(rename = "cert_no", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "obtained", default)] pub(super) f2: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "registration_valid_until", default)] pub(super) f3: rt::de::Opt<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O16<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "hours_h", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "topic", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "provider", default, borrow)]
-    pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "hours_h", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "topic", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "provider", default, borrow)] pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O17<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "role", default)]
-    pub(super) f2: Option<E12>,
-    #[serde(rename = "employment", default)]
-    pub(super) f3: Option<E13>,
-    #[serde(rename = "employer", default)]
-    pub(super) f4: Option<E14>,
-    #[serde(rename = "start", default)]
-    pub(super) f5: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "end", default)]
-    pub(super) f6: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "local_hire", default)]
-    pub(super) f7: rt::de::Opt<bool>,
-    #[serde(rename = "education", default, borrow)]
-    pub(super) f8: Option<rt::de::Obj<O14<'a>>>,
-    #[serde(rename = "certificates", default, borrow)]
-    pub(super) f9: Option<rt::de::List<Option<rt::de::Obj<O15<'a>>>>>,
-    #[serde(rename = "duty_statement", default)]
-    pub(super) f10: rt::de::Opt<bool>,
-    #[serde(rename = "attendance_rate", default)]
-    pub(super) f11: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "training", default, borrow)]
-    pub(super) f12: Option<rt::de::List<Option<rt::de::Obj<O16<'a>>>>>,
-    #[serde(rename = "incentive_received_cny", default)]
-    pub(super) f13: rt::de::Seen<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "role", default)] pub(super) f2: Option<E12>,
+    #[serde(rename = "employment", default)] pub(super) f3: Option<E13>,
+    #[serde(rename = "employer", default)] pub(super) f4: Option<E14>,
+    #[serde(rename = "start", default)] pub(super) f5: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "end", default)] pub(super) f6: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "local_hire", default)] pub(super) f7: rt::de::Opt<bool>,
+    #[serde(rename = "education", default, borrow)] pub(super) f8: Option<rt::de::Obj<O14<'a>>>,
+    #[serde(rename = "certificates", default, borrow)] pub(super) f9: Option<rt::de::List<Option<rt::de::Obj<O15<'a>>>>>,
+    #[serde(rename = "duty_statement", default)] pub(super) f10: rt::de::Opt<bool>,
+    #[serde(rename = "attendance_rate", default)] pub(super) f11: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "training", default, borrow)] pub(super) f12: Option<rt::de::List<Option<rt::de::Obj<O16<'a>>>>>,
+    #[serde(rename = "incentive_received_cny", default)] pub(super) f13: rt::de::Seen<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O18<'a> {
-    #[serde(rename = "code", default)]
-    pub(super) f0: Option<E17>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "adopted", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "code", default)] pub(super) f0: Option<E17>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "adopted", default)] pub(super) f2: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O19<'a> {
-    #[serde(rename = "locked_cabinet", default)]
-    pub(super) f0: rt::de::Opt<bool>,
-    #[serde(rename = "consent_forms", default)]
-    pub(super) f1: rt::de::Opt<bool>,
-    #[serde(rename = "access_control", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "locked_cabinet", default)] pub(super) f0: rt::de::Opt<bool>,
+    #[serde(rename = "consent_forms", default)] pub(super) f1: rt::de::Opt<bool>,
+    #[serde(rename = "access_control", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O20<'a> {
-    #[serde(rename = "personnel", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "activities", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "supervision_training", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "admin", default)]
-    pub(super) f3: rt::de::Seen<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "personnel", default)] pub(super) f0: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "activities", default)] pub(super) f1: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "supervision_training", default)] pub(super) f2: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "admin", default)] pub(super) f3: rt::de::Seen<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O21<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "findings", default)]
-    pub(super) f1: Option<rt::de::List<Option<E18>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "findings", default)] pub(super) f1: Option<rt::de::List<Option<E18>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O22<'a> {
-    #[serde(rename = "budget_cny", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "spent_cny", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "separate_ledger", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(rename = "spent_by_category_cny", default, borrow)]
-    pub(super) f3: Option<rt::de::Obj<O20<'a>>>,
-    #[serde(rename = "audit", default, borrow)]
-    pub(super) f4: Option<rt::de::Obj<O21<'a>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "budget_cny", default)] pub(super) f0: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "spent_cny", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "separate_ledger", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(rename = "spent_by_category_cny", default, borrow)] pub(super) f3: Option<rt::de::Obj<O20<'a>>>,
+    #[serde(rename = "audit", default, borrow)] pub(super) f4: Option<rt::de::Obj<O21<'a>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O23<'a> {
-    #[serde(rename = "period", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "submitted", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "period", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "submitted", default)] pub(super) f1: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O24<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "method", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "sample", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "method", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "sample", default)] pub(super) f2: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O25<'a> {
-    #[serde(rename = "annual_plan", default)]
-    pub(super) f0: rt::de::Opt<bool>,
-    #[serde(rename = "reports", default, borrow)]
-    pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O23<'a>>>>>,
-    #[serde(rename = "needs_assessment", default, borrow)]
-    pub(super) f2: Option<rt::de::Obj<O24<'a>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "annual_plan", default)] pub(super) f0: rt::de::Opt<bool>,
+    #[serde(rename = "reports", default, borrow)] pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O23<'a>>>>>,
+    #[serde(rename = "needs_assessment", default, borrow)] pub(super) f2: Option<rt::de::Obj<O24<'a>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O26<'a> {
-    #[serde(rename = "registry", default)]
-    pub(super) f0: rt::de::Opt<bool>,
-    #[serde(rename = "registered", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "hours_h", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "registry", default)] pub(super) f0: rt::de::Opt<bool>,
+    #[serde(rename = "registered", default)] pub(super) f1: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "hours_h", default)] pub(super) f2: rt::de::Opt<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O27<'a> {
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "type", default)]
-    pub(super) f1: Option<E20>,
-    #[serde(rename = "agreement", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(rename = "since", default)]
-    pub(super) f3: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "name", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "type", default)] pub(super) f1: Option<E20>,
+    #[serde(rename = "agreement", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(rename = "since", default)] pub(super) f3: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O28<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "participants", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "minutes", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "participants", default)] pub(super) f1: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "minutes", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O29<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "to", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "beneficiary_id", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "feedback_received", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "to", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "beneficiary_id", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "feedback_received", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O30<'a> {
-    #[serde(rename = "cash_cny", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "in_kind_cny", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "cash_cny", default)] pub(super) f0: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "in_kind_cny", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O31<'a> {
-    #[serde(rename = "partners", default, borrow)]
-    pub(super) f0: Option<rt::de::List<Option<rt::de::Obj<O27<'a>>>>>,
-    #[serde(rename = "civil_affairs_meetings", default)]
-    pub(super) f1: Option<rt::de::List<rt::de::Opt<rt::de::Date>>>,
-    #[serde(rename = "joint_meetings", default, borrow)]
-    pub(super) f2: Option<rt::de::List<Option<rt::de::Obj<O28<'a>>>>>,
-    #[serde(rename = "referrals", default, borrow)]
-    pub(super) f3: Option<rt::de::List<Option<rt::de::Obj<O29<'a>>>>>,
-    #[serde(rename = "community_orgs_cultivated", default)]
-    pub(super) f4: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "resources_linked", default, borrow)]
-    pub(super) f5: Option<rt::de::Obj<O30<'a>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "partners", default, borrow)] pub(super) f0: Option<rt::de::List<Option<rt::de::Obj<O27<'a>>>>>,
+    #[serde(rename = "civil_affairs_meetings", default)] pub(super) f1: Option<rt::de::List<rt::de::Opt<rt::de::Date>>>,
+    #[serde(rename = "joint_meetings", default, borrow)] pub(super) f2: Option<rt::de::List<Option<rt::de::Obj<O28<'a>>>>>,
+    #[serde(rename = "referrals", default, borrow)] pub(super) f3: Option<rt::de::List<Option<rt::de::Obj<O29<'a>>>>>,
+    #[serde(rename = "community_orgs_cultivated", default)] pub(super) f4: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "resources_linked", default, borrow)] pub(super) f5: Option<rt::de::Obj<O30<'a>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O32<'a> {
-    #[serde(rename = "code", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "domain", default)]
-    pub(super) f2: Option<E21>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "code", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "domain", default)] pub(super) f2: Option<E21>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O33<'a> {
-    #[serde(rename = "category", default)]
-    pub(super) f0: Option<E22>,
-    #[serde(rename = "items", default, borrow)]
-    pub(super) f1: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "category", default)] pub(super) f0: Option<E22>,
+    #[serde(rename = "items", default, borrow)] pub(super) f1: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O34<'a> {
-    #[serde(rename = "basic", default, borrow)]
-    pub(super) f0: Option<rt::de::List<Option<rt::de::Obj<O32<'a>>>>>,
-    #[serde(rename = "personalised", default, borrow)]
-    pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O33<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "basic", default, borrow)] pub(super) f0: Option<rt::de::List<Option<rt::de::Obj<O32<'a>>>>>,
+    #[serde(rename = "personalised", default, borrow)] pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O33<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O35<'a> {
-    #[serde(rename = "category", default)]
-    pub(super) f0: Option<E23>,
-    #[serde(rename = "registered", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "served", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "visited_per_cycle", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "high_risk", default)]
-    pub(super) f4: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "high_risk_with_plan", default)]
-    pub(super) f5: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "category", default)] pub(super) f0: Option<E23>,
+    #[serde(rename = "registered", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "served", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "visited_per_cycle", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "high_risk", default)] pub(super) f4: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "high_risk_with_plan", default)] pub(super) f5: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O36<'a> {
-    #[serde(rename = "official_roll_count", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "last_updated", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "categories", default, borrow)]
-    pub(super) f2: Option<rt::de::List<Option<rt::de::Obj<O35<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "official_roll_count", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "last_updated", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "categories", default, borrow)] pub(super) f2: Option<rt::de::List<Option<rt::de::Obj<O35<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O37<'a> {
-    #[serde(rename = "intake", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "assessment", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "plan", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "interventions", default)]
-    pub(super) f3: Option<rt::de::List<rt::de::Opt<rt::de::Date>>>,
-    #[serde(rename = "evaluation", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "closure", default)]
-    pub(super) f5: rt::de::Seen<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "intake", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "assessment", default)] pub(super) f1: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "plan", default)] pub(super) f2: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "interventions", default)] pub(super) f3: Option<rt::de::List<rt::de::Opt<rt::de::Date>>>,
+    #[serde(rename = "evaluation", default)] pub(super) f4: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "closure", default)] pub(super) f5: rt::de::Seen<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O38<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "beneficiary_id", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "domain", default)]
-    pub(super) f2: Option<E24>,
-    #[serde(rename = "worker_id", default, borrow)]
-    pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "steps", default, borrow)]
-    pub(super) f4: Option<rt::de::Obj<O37<'a>>>,
-    #[serde(rename = "status", default)]
-    pub(super) f5: Option<E25>,
-    #[serde(rename = "outcome_measured", default)]
-    pub(super) f6: rt::de::Seen<bool>,
-    #[serde(rename = "supervisor_reviewed", default)]
-    pub(super) f7: rt::de::Seen<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "beneficiary_id", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "domain", default)] pub(super) f2: Option<E24>,
+    #[serde(rename = "worker_id", default, borrow)] pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "steps", default, borrow)] pub(super) f4: Option<rt::de::Obj<O37<'a>>>,
+    #[serde(rename = "status", default)] pub(super) f5: Option<E25>,
+    #[serde(rename = "outcome_measured", default)] pub(super) f6: rt::de::Seen<bool>,
+    #[serde(rename = "supervisor_reviewed", default)] pub(super) f7: rt::de::Seen<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O39<'a> {
-    #[serde(rename = "total", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "closed", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "closed_all_steps", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "complete_files", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "outcome_measured", default)]
-    pub(super) f4: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "total", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "closed", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "closed_all_steps", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "complete_files", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "outcome_measured", default)] pub(super) f4: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O40<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "attendance", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "attendance", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O41<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "title", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "domain", default)]
-    pub(super) f2: Option<E26>,
-    #[serde(rename = "target", default)]
-    pub(super) f3: Option<E27>,
-    #[serde(rename = "planned_sessions", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "sessions", default, borrow)]
-    pub(super) f5: Option<rt::de::List<Option<rt::de::Obj<O40<'a>>>>>,
-    #[serde(rename = "evaluation_done", default)]
-    pub(super) f6: rt::de::Seen<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "title", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "domain", default)] pub(super) f2: Option<E26>,
+    #[serde(rename = "target", default)] pub(super) f3: Option<E27>,
+    #[serde(rename = "planned_sessions", default)] pub(super) f4: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "sessions", default, borrow)] pub(super) f5: Option<rt::de::List<Option<rt::de::Obj<O40<'a>>>>>,
+    #[serde(rename = "evaluation_done", default)] pub(super) f6: rt::de::Seen<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O42<'a> {
-    #[serde(rename = "total", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "with_min_sessions", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "evaluation_done", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "total", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "with_min_sessions", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "evaluation_done", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O43<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "date", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "title", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "domain", default)]
-    pub(super) f3: Option<E28>,
-    #[serde(rename = "participants", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "volunteers", default)]
-    pub(super) f5: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "partner_ids", default, borrow)]
-    pub(super) f6: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "date", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "title", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "domain", default)] pub(super) f3: Option<E28>,
+    #[serde(rename = "participants", default)] pub(super) f4: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "volunteers", default)] pub(super) f5: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "partner_ids", default, borrow)] pub(super) f6: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O44<'a> {
-    #[serde(rename = "total", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "participants", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "volunteers", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "total", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "participants", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "volunteers", default)] pub(super) f2: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O45<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "beneficiary_id", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "worker_id", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "type", default)]
-    pub(super) f3: Option<E29>,
-    #[serde(rename = "outcome", default, borrow)]
-    pub(super) f4: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "beneficiary_id", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "worker_id", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "type", default)] pub(super) f3: Option<E29>,
+    #[serde(rename = "outcome", default, borrow)] pub(super) f4: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O46<'a> {
-    #[serde(rename = "total", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "home_visit", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Int>,
-    #[serde(rename = "phone", default)]
-    pub(super) f2: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "total", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "home_visit", default)] pub(super) f1: rt::de::Seen<rt::de::Int>,
+    #[serde(rename = "phone", default)] pub(super) f2: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O47<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "reported", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "hours_to_response", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "reported", default)] pub(super) f1: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "hours_to_response", default)] pub(super) f2: rt::de::Opt<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O48<'a> {
-    #[serde(rename = "total_h", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "community_household_h", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "total_h", default)] pub(super) f0: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "community_household_h", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O49<'a> {
-    #[serde(rename = "domain", default)]
-    pub(super) f0: Option<E30>,
-    #[serde(rename = "person_times", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "domain", default)] pub(super) f0: Option<E30>,
+    #[serde(rename = "person_times", default)] pub(super) f1: rt::de::Seen<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O50<'a> {
-    #[serde(rename = "cases", default, borrow)]
-    pub(super) f0: Option<rt::de::List<Option<rt::de::Obj<O38<'a>>>>>,
-    #[serde(rename = "case_summary", default, borrow)]
-    pub(super) f1: Option<rt::de::Obj<O39<'a>>>,
-    #[serde(rename = "groups", default, borrow)]
-    pub(super) f2: Option<rt::de::List<Option<rt::de::Obj<O41<'a>>>>>,
-    #[serde(rename = "group_summary", default, borrow)]
-    pub(super) f3: Option<rt::de::Obj<O42<'a>>>,
-    #[serde(rename = "activities", default, borrow)]
-    pub(super) f4: Option<rt::de::List<Option<rt::de::Obj<O43<'a>>>>>,
-    #[serde(rename = "activity_summary", default, borrow)]
-    pub(super) f5: Option<rt::de::Obj<O44<'a>>>,
-    #[serde(rename = "visits", default, borrow)]
-    pub(super) f6: Option<rt::de::List<Option<rt::de::Obj<O45<'a>>>>>,
-    #[serde(rename = "visit_summary", default, borrow)]
-    pub(super) f7: Option<rt::de::Obj<O46<'a>>>,
-    #[serde(rename = "crisis", default, borrow)]
-    pub(super) f8: Option<rt::de::List<Option<rt::de::Obj<O47<'a>>>>>,
-    #[serde(rename = "policy_publicity_events", default)]
-    pub(super) f9: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "casework_assistance_count", default)]
-    pub(super) f10: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "service_hours", default, borrow)]
-    pub(super) f11: Option<rt::de::Obj<O48<'a>>>,
-    #[serde(rename = "person_times", default)]
-    pub(super) f12: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "person_times_by_domain", default, borrow)]
-    pub(super) f13: Option<rt::de::List<Option<rt::de::Obj<O49<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "cases", default, borrow)] pub(super) f0: Option<rt::de::List<Option<rt::de::Obj<O38<'a>>>>>,
+    #[serde(rename = "case_summary", default, borrow)] pub(super) f1: Option<rt::de::Obj<O39<'a>>>,
+    #[serde(rename = "groups", default, borrow)] pub(super) f2: Option<rt::de::List<Option<rt::de::Obj<O41<'a>>>>>,
+    #[serde(rename = "group_summary", default, borrow)] pub(super) f3: Option<rt::de::Obj<O42<'a>>>,
+    #[serde(rename = "activities", default, borrow)] pub(super) f4: Option<rt::de::List<Option<rt::de::Obj<O43<'a>>>>>,
+    #[serde(rename = "activity_summary", default, borrow)] pub(super) f5: Option<rt::de::Obj<O44<'a>>>,
+    #[serde(rename = "visits", default, borrow)] pub(super) f6: Option<rt::de::List<Option<rt::de::Obj<O45<'a>>>>>,
+    #[serde(rename = "visit_summary", default, borrow)] pub(super) f7: Option<rt::de::Obj<O46<'a>>>,
+    #[serde(rename = "crisis", default, borrow)] pub(super) f8: Option<rt::de::List<Option<rt::de::Obj<O47<'a>>>>>,
+    #[serde(rename = "policy_publicity_events", default)] pub(super) f9: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "casework_assistance_count", default)] pub(super) f10: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "service_hours", default, borrow)] pub(super) f11: Option<rt::de::Obj<O48<'a>>>,
+    #[serde(rename = "person_times", default)] pub(super) f12: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "person_times_by_domain", default, borrow)] pub(super) f13: Option<rt::de::List<Option<rt::de::Obj<O49<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O51<'a> {
-    #[serde(rename = "id", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "village_code", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "has_room", default)]
-    pub(super) f3: rt::de::Seen<bool>,
-    #[serde(rename = "area_m2", default)]
-    pub(super) f4: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "sign", default)]
-    pub(super) f5: rt::de::Seen<bool>,
-    #[serde(rename = "assigned_staff_id", default, borrow)]
-    pub(super) f6: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "basic_services_delivered", default, borrow)]
-    pub(super) f7: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "id", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "name", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "village_code", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "has_room", default)] pub(super) f3: rt::de::Seen<bool>,
+    #[serde(rename = "area_m2", default)] pub(super) f4: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "sign", default)] pub(super) f5: rt::de::Seen<bool>,
+    #[serde(rename = "assigned_staff_id", default, borrow)] pub(super) f6: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "basic_services_delivered", default, borrow)] pub(super) f7: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O52<'a> {
-    #[serde(rename = "total", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "with_room", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "delivering_min_items", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "total", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "with_room", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "delivering_min_items", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O53<'a> {
-    #[serde(rename = "name", default, borrow)]
-    pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
-    #[serde(rename = "description", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "started", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "documented", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "name", default, borrow)] pub(super) f0: rt::de::Opt<rt::de::Text<'a>>,
+    #[serde(rename = "description", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "started", default)] pub(super) f2: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "documented", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O54<'a> {
-    #[serde(rename = "days_per_week", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "weekly_hours", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "schedule", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "publicly_displayed", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "days_per_week", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "weekly_hours", default)] pub(super) f1: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "schedule", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "publicly_displayed", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O55<'a> {
-    #[serde(rename = "extinguisher_valid_until", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "emergency_plan", default)]
-    pub(super) f1: rt::de::Opt<bool>,
-    #[serde(rename = "drills", default)]
-    pub(super) f2: Option<rt::de::List<rt::de::Opt<rt::de::Date>>>,
-    #[serde(rename = "first_aid_kit", default)]
-    pub(super) f3: rt::de::Opt<bool>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "extinguisher_valid_until", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "emergency_plan", default)] pub(super) f1: rt::de::Opt<bool>,
+    #[serde(rename = "drills", default)] pub(super) f2: Option<rt::de::List<rt::de::Opt<rt::de::Date>>>,
+    #[serde(rename = "first_aid_kit", default)] pub(super) f3: rt::de::Opt<bool>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O56<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "by", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "unannounced", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(rename = "staff_expected", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "staff_present", default)]
-    pub(super) f4: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "hours_match", default)]
-    pub(super) f5: rt::de::Opt<bool>,
-    #[serde(rename = "findings", default)]
-    pub(super) f6: Option<rt::de::List<Option<E31>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "by", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "unannounced", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(rename = "staff_expected", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "staff_present", default)] pub(super) f4: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "hours_match", default)] pub(super) f5: rt::de::Opt<bool>,
+    #[serde(rename = "findings", default)] pub(super) f6: Option<rt::de::List<Option<E31>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O57<'a> {
-    #[serde(rename = "opening_hours", default, borrow)]
-    pub(super) f0: Option<rt::de::Obj<O54<'a>>>,
-    #[serde(rename = "reception_log_months", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "safety", default, borrow)]
-    pub(super) f2: Option<rt::de::Obj<O55<'a>>>,
-    #[serde(rename = "inspections", default, borrow)]
-    pub(super) f3: Option<rt::de::List<Option<rt::de::Obj<O56<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "opening_hours", default, borrow)] pub(super) f0: Option<rt::de::Obj<O54<'a>>>,
+    #[serde(rename = "reception_log_months", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "safety", default, borrow)] pub(super) f2: Option<rt::de::Obj<O55<'a>>>,
+    #[serde(rename = "inspections", default, borrow)] pub(super) f3: Option<rt::de::List<Option<rt::de::Obj<O56<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O58<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "score", default)]
-    pub(super) f1: rt::de::Seen<rt::de::Num>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "score", default)] pub(super) f1: rt::de::Seen<rt::de::Num>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O59<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "method", default)]
-    pub(super) f1: Option<E32>,
-    #[serde(rename = "sample", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "satisfied", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "method", default)] pub(super) f1: Option<E32>,
+    #[serde(rename = "sample", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "satisfied", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O60<'a> {
-    #[serde(rename = "sample", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "aware", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "sample", default)] pub(super) f0: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "aware", default)] pub(super) f1: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O61<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "substantiated", default)]
-    pub(super) f1: rt::de::Opt<bool>,
-    #[serde(rename = "resolved", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "substantiated", default)] pub(super) f1: rt::de::Opt<bool>,
+    #[serde(rename = "resolved", default)] pub(super) f2: rt::de::Opt<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O62<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "supervisor", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "type", default)]
-    pub(super) f2: Option<E33>,
-    #[serde(rename = "hours_h", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Num>,
-    #[serde(rename = "attendee_ids", default, borrow)]
-    pub(super) f4: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "supervisor", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "type", default)] pub(super) f2: Option<E33>,
+    #[serde(rename = "hours_h", default)] pub(super) f3: rt::de::Opt<rt::de::Num>,
+    #[serde(rename = "attendee_ids", default, borrow)] pub(super) f4: Option<rt::de::List<rt::de::Opt<rt::de::Text<'a>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O63<'a> {
-    #[serde(rename = "type", default)]
-    pub(super) f0: Option<E34>,
-    #[serde(rename = "date", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "by", default, borrow)]
-    pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "score", default)]
-    pub(super) f3: rt::de::Seen<rt::de::Num>,
-    #[serde(rename = "grade", default, borrow)]
-    pub(super) f4: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "type", default)] pub(super) f0: Option<E34>,
+    #[serde(rename = "date", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "by", default, borrow)] pub(super) f2: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "score", default)] pub(super) f3: rt::de::Seen<rt::de::Num>,
+    #[serde(rename = "grade", default, borrow)] pub(super) f4: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O64<'a> {
-    #[serde(rename = "issue", default, borrow)]
-    pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "deadline", default)]
-    pub(super) f1: rt::de::Opt<rt::de::Date>,
-    #[serde(rename = "closed", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Date>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "issue", default, borrow)] pub(super) f0: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "deadline", default)] pub(super) f1: rt::de::Opt<rt::de::Date>,
+    #[serde(rename = "closed", default)] pub(super) f2: rt::de::Opt<rt::de::Date>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O65<'a> {
-    #[serde(rename = "self_evaluation", default, borrow)]
-    pub(super) f0: Option<rt::de::Obj<O58<'a>>>,
-    #[serde(rename = "satisfaction_surveys", default, borrow)]
-    pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O59<'a>>>>>,
-    #[serde(rename = "awareness_survey", default, borrow)]
-    pub(super) f2: Option<rt::de::Obj<O60<'a>>>,
-    #[serde(rename = "complaints", default, borrow)]
-    pub(super) f3: Option<rt::de::List<Option<rt::de::Obj<O61<'a>>>>>,
-    #[serde(rename = "supervision", default, borrow)]
-    pub(super) f4: Option<rt::de::List<Option<rt::de::Obj<O62<'a>>>>>,
-    #[serde(rename = "external_evaluations", default, borrow)]
-    pub(super) f5: Option<rt::de::List<Option<rt::de::Obj<O63<'a>>>>>,
-    #[serde(rename = "rectification", default, borrow)]
-    pub(super) f6: Option<rt::de::List<Option<rt::de::Obj<O64<'a>>>>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "self_evaluation", default, borrow)] pub(super) f0: Option<rt::de::Obj<O58<'a>>>,
+    #[serde(rename = "satisfaction_surveys", default, borrow)] pub(super) f1: Option<rt::de::List<Option<rt::de::Obj<O59<'a>>>>>,
+    #[serde(rename = "awareness_survey", default, borrow)] pub(super) f2: Option<rt::de::Obj<O60<'a>>>,
+    #[serde(rename = "complaints", default, borrow)] pub(super) f3: Option<rt::de::List<Option<rt::de::Obj<O61<'a>>>>>,
+    #[serde(rename = "supervision", default, borrow)] pub(super) f4: Option<rt::de::List<Option<rt::de::Obj<O62<'a>>>>>,
+    #[serde(rename = "external_evaluations", default, borrow)] pub(super) f5: Option<rt::de::List<Option<rt::de::Obj<O63<'a>>>>>,
+    #[serde(rename = "rectification", default, borrow)] pub(super) f6: Option<rt::de::List<Option<rt::de::Obj<O64<'a>>>>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O66<'a> {
-    #[serde(rename = "platform_connected", default)]
-    pub(super) f0: rt::de::Opt<bool>,
-    #[serde(rename = "platform_name", default, borrow)]
-    pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(rename = "records_total", default)]
-    pub(super) f2: rt::de::Opt<rt::de::Int>,
-    #[serde(rename = "records_digitised", default)]
-    pub(super) f3: rt::de::Opt<rt::de::Int>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
+    #[serde(rename = "platform_connected", default)] pub(super) f0: rt::de::Opt<bool>,
+    #[serde(rename = "platform_name", default, borrow)] pub(super) f1: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(rename = "records_total", default)] pub(super) f2: rt::de::Opt<rt::de::Int>,
+    #[serde(rename = "records_digitised", default)] pub(super) f3: rt::de::Opt<rt::de::Int>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
 
 #[derive(rt::serde::Deserialize)]
 #[serde(crate = "rt::serde", deny_unknown_fields)]
 pub struct O67<'a> {
-    #[serde(rename = "date", default)]
-    pub(super) f0: rt::de::Seen<rt::de::Date>,
-    #[serde(rename = "type", default)]
-    pub(super) f1: Option<E35>,
-    #[serde(rename = "substantiated", default)]
-    pub(super) f2: rt::de::Opt<bool>,
-    #[serde(rename = "note", default, borrow)]
-    pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
-    #[serde(skip)]
-    _input: std::marker::PhantomData<&'a str>,
-}
-
-#[derive(Clone, Copy)]
-pub struct E0(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E0 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "township_station" => Ok(E0(0)),
-            "community_farm_station" => Ok(E0(1)),
-            "village_room" => Ok(E0(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E1(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E1 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "active" => Ok(E1(0)),
-            "suspended" => Ok(E1(1)),
-            "closed" => Ok(E1(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E2(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E2 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "self" => Ok(E2(0)),
-            "mid_term" => Ok(E2(1)),
-            "final" => Ok(E2(2)),
-            "annual" => Ok(E2(3)),
-            "spot_check" => Ok(E2(4)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E3(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E3 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "purchased_service" => Ok(E3(0)),
-            "government_direct" => Ok(E3(1)),
-            "hybrid" => Ok(E3(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E4(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E4 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "prefecture" => Ok(E4(0)),
-            "county" => Ok(E4(1)),
-            "township" => Ok(E4(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E5(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E5 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "social_service_org" => Ok(E5(0)),
-            "public_institution" => Ok(E5(1)),
-            "government" => Ok(E5(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E6(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E6 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "5A" => Ok(E6(0)),
-            "4A" => Ok(E6(1)),
-            "3A" => Ok(E6(2)),
-            "2A" => Ok(E6(3)),
-            "1A" => Ok(E6(4)),
-            "none" => Ok(E6(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E7(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E7 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "independent" => Ok(E7(0)),
-            "shared_with_civil_affairs_office" => Ok(E7(1)),
-            "shared_other" => Ok(E7(2)),
-            "none" => Ok(E7(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E8(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E8 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "reception" => Ok(E8(0)),
-            "office" => Ok(E8(1)),
-            "case_room" => Ok(E8(2)),
-            "group_room" => Ok(E8(3)),
-            "archive" => Ok(E8(4)),
-            "activity" => Ok(E8(5)),
-            "other" => Ok(E8(6)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E9(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E9 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "computer" => Ok(E9(0)),
-            "printer" => Ok(E9(1)),
-            "telephone" => Ok(E9(2)),
-            "lockable_file_cabinet" => Ok(E9(3)),
-            "network" => Ok(E9(4)),
-            "desks_chairs" => Ok(E9(5)),
-            "camera" => Ok(E9(6)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E10(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E10 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "management_rules" => Ok(E10(0)),
-            "operating_model" => Ok(E10(1)),
-            "service_contents" => Ok(E10(2)),
-            "staff_duties" => Ok(E10(3)),
-            "service_process" => Ok(E10(4)),
-            "opening_hours" => Ok(E10(5)),
-            "complaint_channel" => Ok(E10(6)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E11(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E11 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "activity_supplies" => Ok(E11(0)),
-            "assessment_scales" => Ok(E11(1)),
-            "first_aid_kit" => Ok(E11(2)),
-            "projector" => Ok(E11(3)),
-            "sand_tray" => Ok(E11(4)),
-            "other" => Ok(E11(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E12(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E12 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "station_head" => Ok(E12(0)),
-            "social_worker" => Ok(E12(1)),
-            "assistant" => Ok(E12(2)),
-            "admin" => Ok(E12(3)),
-            "supervisor_external" => Ok(E12(4)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E13(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E13 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "full_time" => Ok(E13(0)),
-            "part_time" => Ok(E13(1)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E14(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E14 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "operator" => Ok(E14(0)),
-            "government" => Ok(E14(1)),
-            "village" => Ok(E14(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E15(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E15 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "secondary" => Ok(E15(0)),
-            "junior_college" => Ok(E15(1)),
-            "bachelor" => Ok(E15(2)),
-            "master" => Ok(E15(3)),
-            "doctor" => Ok(E15(4)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E16(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E16 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "assistant_sw" => Ok(E16(0)),
-            "sw" => Ok(E16(1)),
-            "senior_sw" => Ok(E16(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E17(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E17 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "staff_mgmt" => Ok(E17(0)),
-            "attendance" => Ok(E17(1)),
-            "finance" => Ok(E17(2)),
-            "archives" => Ok(E17(3)),
-            "service_process" => Ok(E17(4)),
-            "confidentiality" => Ok(E17(5)),
-            "safety_emergency" => Ok(E17(6)),
-            "supervision_training" => Ok(E17(7)),
-            "volunteer_mgmt" => Ok(E17(8)),
-            "complaints" => Ok(E17(9)),
-            "referral" => Ok(E17(10)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E18(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E18 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "none" => Ok(E18(0)),
-            "minor" => Ok(E18(1)),
-            "misappropriation" => Ok(E18(2)),
-            "false_claims" => Ok(E18(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E19(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E19 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "service_list" => Ok(E19(0)),
-            "staff_roster" => Ok(E19(1)),
-            "funding_source" => Ok(E19(2)),
-            "complaint_channel" => Ok(E19(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E20(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E20 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "civil_affairs" => Ok(E20(0)),
-            "sw_org" => Ok(E20(1)),
-            "research_institute" => Ok(E20(2)),
-            "livelihood_dept" => Ok(E20(3)),
-            "village_committee" => Ok(E20(4)),
-            "community_social_org" => Ok(E20(5)),
-            "volunteer_team" => Ok(E20(6)),
-            "charity" => Ok(E20(7)),
-            "enterprise" => Ok(E20(8)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E21(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E21 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "social_assistance" => Ok(E21(0)),
-            "child_welfare" => Ok(E21(1)),
-            "elderly_care" => Ok(E21(2)),
-            "disability" => Ok(E21(3)),
-            "social_affairs" => Ok(E21(4)),
-            "grassroots_governance" => Ok(E21(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E22(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E22 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "dibao" => Ok(E22(0)),
-            "dibao_marginal" => Ok(E22(1)),
-            "tekun" => Ok(E22(2)),
-            "expenditure_hardship" => Ok(E22(3)),
-            "temporary_assistance" => Ok(E22(4)),
-            "orphan" => Ok(E22(5)),
-            "de_facto_unsupported_child" => Ok(E22(6)),
-            "child_in_distress" => Ok(E22(7)),
-            "left_behind_child" => Ok(E22(8)),
-            "left_behind_elderly" => Ok(E22(9)),
-            "left_behind_women" => Ok(E22(10)),
-            "empty_nest_elderly" => Ok(E22(11)),
-            "living_alone_elderly" => Ok(E22(12)),
-            "disabled_elderly" => Ok(E22(13)),
-            "severe_disability" => Ok(E22(14)),
-            "disability" => Ok(E22(15)),
-            "vagrant" => Ok(E22(16)),
-            "family_planning_special" => Ok(E22(17)),
-            "single_poor_mother" => Ok(E22(18)),
-            "general_resident" => Ok(E22(19)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E23(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E23 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "dibao" => Ok(E23(0)),
-            "dibao_marginal" => Ok(E23(1)),
-            "tekun" => Ok(E23(2)),
-            "expenditure_hardship" => Ok(E23(3)),
-            "temporary_assistance" => Ok(E23(4)),
-            "orphan" => Ok(E23(5)),
-            "de_facto_unsupported_child" => Ok(E23(6)),
-            "child_in_distress" => Ok(E23(7)),
-            "left_behind_child" => Ok(E23(8)),
-            "left_behind_elderly" => Ok(E23(9)),
-            "left_behind_women" => Ok(E23(10)),
-            "empty_nest_elderly" => Ok(E23(11)),
-            "living_alone_elderly" => Ok(E23(12)),
-            "disabled_elderly" => Ok(E23(13)),
-            "severe_disability" => Ok(E23(14)),
-            "disability" => Ok(E23(15)),
-            "vagrant" => Ok(E23(16)),
-            "family_planning_special" => Ok(E23(17)),
-            "single_poor_mother" => Ok(E23(18)),
-            "general_resident" => Ok(E23(19)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E24(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E24 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "social_assistance" => Ok(E24(0)),
-            "child_welfare" => Ok(E24(1)),
-            "elderly_care" => Ok(E24(2)),
-            "disability" => Ok(E24(3)),
-            "social_affairs" => Ok(E24(4)),
-            "grassroots_governance" => Ok(E24(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E25(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E25 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "open" => Ok(E25(0)),
-            "closed" => Ok(E25(1)),
-            "referred" => Ok(E25(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E26(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E26 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "social_assistance" => Ok(E26(0)),
-            "child_welfare" => Ok(E26(1)),
-            "elderly_care" => Ok(E26(2)),
-            "disability" => Ok(E26(3)),
-            "social_affairs" => Ok(E26(4)),
-            "grassroots_governance" => Ok(E26(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E27(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E27 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "dibao" => Ok(E27(0)),
-            "dibao_marginal" => Ok(E27(1)),
-            "tekun" => Ok(E27(2)),
-            "expenditure_hardship" => Ok(E27(3)),
-            "temporary_assistance" => Ok(E27(4)),
-            "orphan" => Ok(E27(5)),
-            "de_facto_unsupported_child" => Ok(E27(6)),
-            "child_in_distress" => Ok(E27(7)),
-            "left_behind_child" => Ok(E27(8)),
-            "left_behind_elderly" => Ok(E27(9)),
-            "left_behind_women" => Ok(E27(10)),
-            "empty_nest_elderly" => Ok(E27(11)),
-            "living_alone_elderly" => Ok(E27(12)),
-            "disabled_elderly" => Ok(E27(13)),
-            "severe_disability" => Ok(E27(14)),
-            "disability" => Ok(E27(15)),
-            "vagrant" => Ok(E27(16)),
-            "family_planning_special" => Ok(E27(17)),
-            "single_poor_mother" => Ok(E27(18)),
-            "general_resident" => Ok(E27(19)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E28(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E28 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "social_assistance" => Ok(E28(0)),
-            "child_welfare" => Ok(E28(1)),
-            "elderly_care" => Ok(E28(2)),
-            "disability" => Ok(E28(3)),
-            "social_affairs" => Ok(E28(4)),
-            "grassroots_governance" => Ok(E28(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E29(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E29 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "home_visit" => Ok(E29(0)),
-            "phone" => Ok(E29(1)),
-            "video" => Ok(E29(2)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E30(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E30 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "social_assistance" => Ok(E30(0)),
-            "child_welfare" => Ok(E30(1)),
-            "elderly_care" => Ok(E30(2)),
-            "disability" => Ok(E30(3)),
-            "social_affairs" => Ok(E30(4)),
-            "grassroots_governance" => Ok(E30(5)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E31(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E31 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "none" => Ok(E31(0)),
-            "misuse" => Ok(E31(1)),
-            "unclean" => Ok(E31(2)),
-            "unattended" => Ok(E31(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E32(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E32 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "paper" => Ok(E32(0)),
-            "phone" => Ok(E32(1)),
-            "online" => Ok(E32(2)),
-            "field" => Ok(E32(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E33(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E33 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "individual" => Ok(E33(0)),
-            "group" => Ok(E33(1)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E34(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E34 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "mid_term" => Ok(E34(0)),
-            "final" => Ok(E34(1)),
-            "annual" => Ok(E34(2)),
-            "spot_check" => Ok(E34(3)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct E35(pub(super) u32);
-
-impl<'de> rt::serde::Deserialize<'de> for E35 {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <rt::de::Text<'_> as rt::serde::Deserialize>::deserialize(d)?;
-        match text.as_str() {
-            "major_safety" => Ok(E35(0)),
-            "financial_violation" => Ok(E35(1)),
-            "data_falsification" => Ok(E35(2)),
-            "privacy_breach" => Ok(E35(3)),
-            "other_serious" => Ok(E35(4)),
-            _ => Err(<D::Error as rt::serde::de::Error>::custom("not a value of the enum")),
-        }
-    }
+    #[serde(rename = "date", default)] pub(super) f0: rt::de::Seen<rt::de::Date>,
+    #[serde(rename = "type", default)] pub(super) f1: Option<E35>,
+    #[serde(rename = "substantiated", default)] pub(super) f2: rt::de::Opt<bool>,
+    #[serde(rename = "note", default, borrow)] pub(super) f3: rt::de::Seen<rt::de::Text<'a>>,
+    #[serde(skip)] _input: std::marker::PhantomData<&'a str>,
 }
