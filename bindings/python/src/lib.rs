@@ -5,6 +5,7 @@
 
 mod convert;
 mod errors;
+mod gaps;
 mod report;
 mod standard;
 mod stream;

@@ -5,7 +5,6 @@ use std::sync::{Arc, OnceLock};
 
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PySlice, PyString};
 use serde_json::Value as J;
 
@@ -14,20 +13,6 @@ use crate::standard::lang;
 
 fn to_py<'py>(py: Python<'py>, v: &J) -> PyResult<Bound<'py, PyAny>> {
     Ok(pythonize::pythonize(py, v)?)
-}
-
-/// Status names as Python strings, made once per interpreter from `Status::as_str` (a fleet's
-/// gaps repeat a handful of names); indexed by the status's discriminant.
-static STATUS_NAMES: [PyOnceLock<Py<PyString>>; 8] = [const { PyOnceLock::new() }; 8];
-
-fn status_name(py: Python<'_>, status: chidu::Status) -> Bound<'_, PyString> {
-    match STATUS_NAMES.get(status as usize) {
-        Some(cell) => cell
-            .get_or_init(py, || PyString::intern(py, status.as_str()).unbind())
-            .bind(py)
-            .clone(),
-        None => PyString::intern(py, status.as_str()),
-    }
 }
 
 /// The scored gap report of one record (`chidu.report/1`).
@@ -162,25 +147,7 @@ impl PyReport {
     /// The remediation order (整改清单): failed vetoes first, then most points lost.
     #[getter]
     fn gaps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        // Built here rather than through serde: a notebook loop over a fleet's gaps paid more
-        // for the generic conversion (fresh key strings per dict) than for the evaluation.
-        let list = PyList::empty(py);
-        for g in &self.report.gaps {
-            let d = PyDict::new(py);
-            d.set_item(pyo3::intern!(py, "indicator"), &*g.indicator)?;
-            let lost = chidu::round2(g.lost);
-            // As the JSON shows it (`Num2`): whole numbers are ints.
-            match chidu::whole(lost) {
-                Some(i) => d.set_item(pyo3::intern!(py, "lost"), i)?,
-                None => d.set_item(pyo3::intern!(py, "lost"), lost)?,
-            }
-            d.set_item(pyo3::intern!(py, "status"), status_name(py, g.status))?;
-            if g.veto {
-                d.set_item(pyo3::intern!(py, "veto"), true)?;
-            }
-            list.append(d)?;
-        }
-        Ok(list)
+        crate::gaps::gap_list(py, &self.report.gaps)
     }
 
     /// One indicator's result by id, or `None`.

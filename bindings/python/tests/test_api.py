@@ -547,3 +547,18 @@ def test_gaps_are_the_json_gaps_to_the_type(repo: Path) -> None:
         seen |= {"fraction" for g in want if not isinstance(g["lost"], int)}
     # The examples reach every shape a gap has: vetoes, fractional losses, the statuses.
     assert {"veto", "fraction", "not_met", "partial"} <= seen, seen
+
+
+def test_gap_dicts_are_the_callers_own(repo: Path) -> None:
+    """The gap dicts are copies of cached ones: changing one changes no other, then or later."""
+    std = chidu.Standard.builtin("taicang")
+    records = chidu.load_records(repo / "standards" / "taicang" / "examples")
+    first, second = std.evaluate_many(records[:1] * 2, as_of=AS_OF)
+    want = first.to_dict()["gaps"]
+    mine = first.gaps
+    assert mine[0] is not second.gaps[0]
+    for g in mine:
+        g["indicator"], g["lost"], g["status"] = "changed", -1, "changed"
+        g["extra"] = True
+    assert first.gaps == want and second.gaps == want
+    assert std.evaluate_many(records[:1], as_of=AS_OF)[0].gaps == want
