@@ -223,25 +223,28 @@ impl PyStandard {
     /// caller, to be freed by the thread that made them: with glibc's malloc, freeing them on
     /// the evaluation threads measurably slowed the thread converting under the GIL.
     pub(crate) fn run(&self, inputs: &[Input], options: &chidu::Options) -> Vec<chidu::Entry> {
-        inputs
-            .par_iter()
-            .map(|input| match input {
-                Input::Tape(index, tape) => match self.read_tape(tape) {
-                    Ok(record) => chidu::Entry::Report(Arc::new(
-                        self.engine.evaluate_record(&record, options),
-                    )),
-                    Err(error) => chidu::Entry::Invalid {
-                        origin: origin_of(*index),
-                        error,
-                    },
+        let entry = |input: &Input| match input {
+            Input::Tape(index, tape) => match self.read_tape(tape) {
+                Ok(record) => {
+                    chidu::Entry::Report(Arc::new(self.engine.evaluate_record(&record, options)))
+                }
+                Err(error) => chidu::Entry::Invalid {
+                    origin: origin_of(*index),
+                    error,
                 },
-                Input::Raw(raw) => self.engine.evaluate_raw(raw, options),
-                Input::Invalid(origin, error) => chidu::Entry::Invalid {
-                    origin: origin.clone(),
-                    error: error.clone(),
-                },
-            })
-            .collect()
+            },
+            Input::Raw(raw) => self.engine.evaluate_raw(raw, options),
+            Input::Invalid(origin, error) => chidu::Entry::Invalid {
+                origin: origin.clone(),
+                error: error.clone(),
+            },
+        };
+        // With one thread, on the caller (see `Engine::evaluate_lines`).
+        if rayon::current_num_threads() <= 1 {
+            inputs.iter().map(entry).collect()
+        } else {
+            inputs.par_iter().map(entry).collect()
+        }
     }
 
     /// Converts Python records chunk by chunk while a worker thread evaluates the chunks

@@ -68,7 +68,7 @@ impl PyReportStream {
     /// Evaluates the next part into `ready`; `false` when the source is spent.
     fn refill(&mut self, py: Python<'_>) -> PyResult<bool> {
         let standard = self.standard.get();
-        let (options, size) = (&self.options, self.chunk_size);
+        let (options, size) = (&self.options, part_size(self.chunk_size));
         let entries = match &mut self.source {
             None => return Ok(false),
             Some(Source::Jsonl { text, offset, line }) => {
@@ -186,6 +186,18 @@ impl PyReportStream {
         };
         self.ready.extend(entries);
         Ok(true)
+    }
+}
+
+/// Records evaluated per part, at most 16 with one evaluation thread
+/// (`RAYON_NUM_THREADS=1`): nothing runs in parallel then, and the fewer reports wait for
+/// Python to read them, the more of each is still in cache when it is read and freed.
+fn part_size(chunk_size: usize) -> usize {
+    const SERIAL_PART: usize = 16;
+    if rayon::current_num_threads() <= 1 {
+        chunk_size.min(SERIAL_PART)
+    } else {
+        chunk_size
     }
 }
 

@@ -139,3 +139,43 @@ def test_an_overlong_line_is_one_error(demo: chidu.Standard, examples: dict[str,
     error = entries[1]
     assert isinstance(error, chidu.RecordError)
     assert error.origin == f"{path}:2" and "longer than the 64 MiB" in error.message
+
+
+ONE_THREAD_SCRIPT = """
+import json, sys
+import chidu
+recs = json.loads(sys.stdin.read())
+demo = chidu.Standard.builtin("demo")
+text = "\\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\\n{oops\\n"
+def shown(e):
+    return e.to_json() if isinstance(e, chidu.Report) else ["error", e.origin, e.record, e.path, e.message]
+out = {}
+for name, given in (("bytes", text.encode()), ("list", recs)):
+    out[name] = {
+        "many": [shown(e) for e in demo.evaluate_many(given, as_of="2026-06-30")],
+        "iter": [shown(e) for e in demo.evaluate_iter(given, as_of="2026-06-30", chunk_size=256)],
+    }
+print(json.dumps(out))
+"""
+
+
+def test_one_evaluation_thread_gives_the_same_entries(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    """With `RAYON_NUM_THREADS=1` records are evaluated on the calling thread, in parts of at
+    most 16 for `evaluate_iter`: the entries must be those of the default thread pool."""
+    import os
+    import subprocess
+    import sys
+
+    recs = fleet(examples) * 5  # 45 records, an error among them: several parts of 16
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n{oops\n"
+    env = dict(os.environ, RAYON_NUM_THREADS="1")
+    run = subprocess.run(
+        [sys.executable, "-c", ONE_THREAD_SCRIPT], input=json.dumps(recs), capture_output=True, text=True, env=env, check=True
+    )
+    got = json.loads(run.stdout)
+    for name, given in (("bytes", text.encode()), ("list", recs)):
+        want = [shown(e) for e in demo.evaluate_many(given, as_of=AS_OF)]
+        want = [list(w) if isinstance(w, tuple) else w for w in want]
+        assert len(want) == len(recs) + (name == "bytes")
+        assert got[name]["many"] == want, name
+        assert got[name]["iter"] == want, name

@@ -445,7 +445,8 @@ impl Engine {
         let lines: Vec<(usize, &[u8])> = crate::record::input::jsonl_lines(part).collect();
         self.evaluate_lines(&lines, first_line, origin, options, |l| self.parse_json(l))
     }
-    /// Reads and evaluates numbered lines in parallel; `first_line` numbers index 0.
+    /// Reads and evaluates numbered lines in parallel (on the calling thread when rayon has one);
+    /// `first_line` numbers index 0.
     fn evaluate_lines<L: Copy + Sync>(
         &self,
         lines: &[(usize, L)],
@@ -454,16 +455,21 @@ impl Engine {
         options: &Options,
         parse: impl Fn(L) -> Result<Record, RecordError> + Sync,
     ) -> Vec<Entry> {
-        lines
-            .par_iter()
-            .map(|&(i, line)| match parse(line) {
-                Ok(r) => Entry::Report(Arc::new(self.evaluate_record(&r, options))),
-                Err(error) => Entry::Invalid {
-                    origin: format!("{origin}:{}", i + first_line),
-                    error,
-                },
-            })
-            .collect()
+        let entry = |&(i, line): &(usize, L)| match parse(line) {
+            Ok(r) => Entry::Report(Arc::new(self.evaluate_record(&r, options))),
+            Err(error) => Entry::Invalid {
+                origin: format!("{origin}:{}", i + first_line),
+                error,
+            },
+        };
+        // With one thread, rayon would hand the work to its worker and wait: the reports would
+        // be made by one thread and freed by the caller, costing malloc more and the caller's
+        // cache. Run on the caller instead.
+        if rayon::current_num_threads() <= 1 {
+            lines.iter().map(entry).collect()
+        } else {
+            lines.par_iter().map(entry).collect()
+        }
     }
     /// Wraps evaluated entries into a batch with its summary.
     pub fn batch(&self, entries: Vec<Entry>, options: &Options) -> Batch {
@@ -596,6 +602,26 @@ mod tests {
             .collect();
         let direct: Vec<String> = entries.iter().map(Entry::to_json).collect();
         assert_eq!(one_by_one, direct);
+    }
+
+    #[test]
+    fn one_thread_evaluates_on_the_caller_with_the_same_entries() {
+        let (engine, options) = demo_engine();
+        let text = "{\"id\": \"A\"}\n{\"id\": 5, \"staff\": 1}\n\nnot json\n{\"id\": \"C\"}\n";
+        let pooled: Vec<String> = engine
+            .evaluate_jsonl_part(text.as_bytes(), "in.jsonl", 1, &options)
+            .iter()
+            .map(Entry::to_json)
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        // Inside the pool rayon reports one thread, so the lines take the serial branch.
+        let serial = pool.install(|| engine.evaluate_jsonl(text, "in.jsonl", &options));
+        let serial: Vec<String> = serial.iter().map(Entry::to_json).collect();
+        assert_eq!(serial.len(), 4);
+        assert_eq!(serial, pooled);
     }
 
     #[test]
