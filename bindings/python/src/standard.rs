@@ -620,7 +620,8 @@ impl PyStandard {
     /// in input order, as iterating `evaluate_many`'s batch does; each part of `chunk_size`
     /// records (lines, for JSON Lines) is evaluated in parallel without the GIL. Only one
     /// part's reports are alive at a time, so memory stays flat however many records there
-    /// are. Takes what `evaluate_many` takes; an iterator or generator is read lazily.
+    /// are. Takes what `evaluate_many` takes; an iterator or generator is read lazily. With one
+    /// evaluation thread (`RAYON_NUM_THREADS=1`), parts of at most 16 run on the calling thread.
     // 256 records: a part's reports stay in the CPU cache until Python reads them (simulated
     // last-level misses per record on the peer workload: 70 at 2048, 18 at 256, 8 at 64),
     // and a part is still ample work to share among threads.
