@@ -38,26 +38,24 @@ struct Templates {
 
 static TEMPLATES: Mutex<Option<Templates>> = Mutex::new(None);
 
+fn locked() -> std::sync::MutexGuard<'static, Option<Templates>> {
+    TEMPLATES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The gaps as `[{"indicator", "lost", "status"[, "veto"]}]`, in the report's order.
 pub(crate) fn gap_list<'py>(py: Python<'py>, gaps: &[chidu::Gap]) -> PyResult<Bound<'py, PyList>> {
     let mut dicts = Vec::with_capacity(gaps.len());
-    {
-        // Taken with the GIL held and released before any Python code can run (the dicts hold
-        // only strings, ints, floats and booleans), so it is never contended.
-        let mut guard = TEMPLATES
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let templates = guard.get_or_insert_with(Templates::default);
-        for g in gaps {
-            // As the JSON shows it (`Num2`).
-            let lost = chidu::round2(g.lost);
-            let template = templates.get(py, g, lost)?;
-            let d = template.dict.bind(py).copy()?;
-            if template.lost.to_bits() != lost.to_bits() {
-                set_lost(&d, lost)?;
-            }
-            dicts.push(d);
+    for g in gaps {
+        // As the JSON shows it (`Num2`).
+        let lost = chidu::round2(g.lost);
+        let (template, template_lost) = template(py, g, lost)?;
+        let d = template.copy()?;
+        if template_lost.to_bits() != lost.to_bits() {
+            set_lost(&d, lost)?;
         }
+        dicts.push(d);
     }
     PyList::new(py, dicts)
 }
@@ -71,46 +69,70 @@ fn set_lost(d: &Bound<'_, PyDict>, lost: f64) -> PyResult<()> {
     }
 }
 
+/// The template for `gap`'s (indicator, status, veto) and its `lost`, made on first use with
+/// `lost`. The lock is never held while Python allocates: an allocation can run the garbage
+/// collector, and a finalizer could read some report's gaps on this very thread.
+fn template<'py>(
+    py: Python<'py>,
+    gap: &chidu::Gap,
+    lost: f64,
+) -> PyResult<(Bound<'py, PyDict>, f64)> {
+    let slot = (gap.status as usize) * 2 + usize::from(gap.veto);
+    if slot >= 2 * STATUSES {
+        return Err(crate::errors::internal("a gap beyond the template table"));
+    }
+    let found = locked().as_ref().and_then(|t| {
+        let row = t.rows.get(*t.row_of.get(&*gap.indicator)?)?;
+        let template = row.get(slot)?.as_ref()?;
+        Some((template.dict.clone_ref(py), template.lost))
+    });
+    if let Some((dict, lost)) = found {
+        return Ok((dict.into_bound(py), lost));
+    }
+    let d = PyDict::new(py);
+    d.set_item(
+        pyo3::intern!(py, "indicator"),
+        PyString::intern(py, &gap.indicator),
+    )?;
+    set_lost(&d, lost)?;
+    d.set_item(
+        pyo3::intern!(py, "status"),
+        PyString::intern(py, gap.status.as_str()),
+    )?;
+    if gap.veto {
+        d.set_item(pyo3::intern!(py, "veto"), true)?;
+    }
+    let template = Template {
+        dict: d.clone().unbind(),
+        lost,
+    };
+    // Dropped after the lock is released, for the same reason.
+    let _evicted =
+        locked()
+            .get_or_insert_with(Templates::default)
+            .insert(&gap.indicator, slot, template);
+    Ok((d, lost))
+}
+
 impl Templates {
-    /// The template for `gap`'s (indicator, status, veto), made on first use with `lost`.
-    fn get(&mut self, py: Python<'_>, gap: &chidu::Gap, lost: f64) -> PyResult<&Template> {
-        let row = match self.row_of.get(&*gap.indicator) {
+    /// Keeps `template`; returns what a full cache gave up to make room.
+    fn insert(&mut self, indicator: &str, slot: usize, template: Template) -> Option<Templates> {
+        let mut evicted = None;
+        let row = match self.row_of.get(indicator) {
             Some(&row) => row,
             None => {
                 if self.rows.len() >= MAX_INDICATORS {
-                    self.row_of.clear();
-                    self.rows.clear();
+                    evicted = Some(std::mem::take(self));
                 }
                 self.rows.push([const { None }; 2 * STATUSES]);
                 self.row_of
-                    .insert(Box::from(&*gap.indicator), self.rows.len() - 1);
+                    .insert(Box::from(indicator), self.rows.len() - 1);
                 self.rows.len() - 1
             }
         };
-        let slot = (gap.status as usize) * 2 + usize::from(gap.veto);
-        let Some(cell) = self.rows.get_mut(row).and_then(|r| r.get_mut(slot)) else {
-            return Err(crate::errors::internal("a gap beyond the template table"));
-        };
-        if cell.is_none() {
-            let d = PyDict::new(py);
-            d.set_item(
-                pyo3::intern!(py, "indicator"),
-                PyString::intern(py, &gap.indicator),
-            )?;
-            set_lost(&d, lost)?;
-            d.set_item(
-                pyo3::intern!(py, "status"),
-                PyString::intern(py, gap.status.as_str()),
-            )?;
-            if gap.veto {
-                d.set_item(pyo3::intern!(py, "veto"), true)?;
-            }
-            *cell = Some(Template {
-                dict: d.unbind(),
-                lost,
-            });
+        if let Some(cell) = self.rows.get_mut(row).and_then(|r| r.get_mut(slot)) {
+            *cell = Some(template);
         }
-        cell.as_ref()
-            .ok_or_else(|| crate::errors::internal("a gap template was not kept"))
+        evicted
     }
 }

@@ -562,3 +562,53 @@ def test_gap_dicts_are_the_callers_own(repo: Path) -> None:
         g["extra"] = True
     assert first.gaps == want and second.gaps == want
     assert std.evaluate_many(records[:1], as_of=AS_OF)[0].gaps == want
+
+
+GAPS_IN_A_FINALIZER = """
+import gc, sys
+import chidu
+std = chidu.Standard.builtin("taicang")
+reports = list(std.evaluate_many(chidu.load_records(sys.argv[1]), as_of="2026-06-30"))
+want = [r.to_dict()["gaps"] for r in reports]
+
+left = [2000]
+inside = [0]
+wrong = []  # an exception in a finalizer is only printed, so wrong dicts are noted here
+
+# Cyclic garbage, freed only by the collector, at whatever allocation comes next. Its
+# finalizer reads gaps and leaves another one behind, so the next collection (often in the
+# middle of building gap dicts) has one to finalize too.
+class Reader:
+    def __init__(self):
+        self.me = self
+
+    def __del__(self):
+        inside[0] += 1
+        if reports[0].gaps != want[0]:
+            wrong.append(inside[0])
+        if left[0] > 0:
+            left[0] -= 1
+            Reader()
+
+gc.set_threshold(1)
+Reader()
+while left[0] > 0:
+    assert [r.gaps for r in reports] == want
+print("ok" if not wrong else f"wrong {wrong[:5]}", inside[0])
+"""
+
+
+def test_gaps_read_from_a_finalizer_during_gaps(repo: Path) -> None:
+    """The collector can run a finalizer in the middle of building the gap dicts; one that
+    reads gaps itself must neither deadlock on the dict cache nor see wrong dicts."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", GAPS_IN_A_FINALIZER, str(repo / "standards" / "taicang" / "examples")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0 and run.stdout.startswith("ok"), (run.stdout, run.stderr[-2000:])
