@@ -12,7 +12,9 @@ must equal plain Python's.
 and the 40 rules and scores the first record (median of 5; Python engines include starting
 the interpreter and importing the engine, as a user's script would). --rss adds each engine's
 peak RSS over one end-to-end pass of DATA in a fresh process (GNU time), which includes the
-JSONL held in memory. Both run this script again as `bench.py --child KEY cold|rss DATA`.
+JSONL held in memory. Both run this script again as `bench.py --child KEY cold|rss DATA`;
+each Python-driven engine is timed the same way, in a fresh process (`--child KEY time DATA
+RUNS`).
 """
 # Only what the engines need at module level: `--child` runs (cold start) import this module,
 # so the harness's own modules (argparse, statistics, subprocess, tempfile) load where used.
@@ -329,8 +331,10 @@ def engines():
     return found
 
 
-def child(key, mode, data):
-    """One engine in a fresh process: `cold` scores DATA's first record; `rss` runs e2e once.
+def child(key, mode, data, runs="3"):
+    """One engine in a fresh process: `cold` scores DATA's first record; `rss` runs e2e once;
+    `time` times e2e and then eval-only (median of `runs` each) and prints their seconds and
+    digests as JSON.
 
     The optional engines' modules are imported only for their own keys, as a user's script
     would import only the engine it uses.
@@ -342,7 +346,17 @@ def child(key, mode, data):
         lines = lines[:1]
         blob = lines[0] + b"\n"
     eng = cls()
-    eng.e2e(lines, blob)
+    if mode != "time":
+        eng.e2e(lines, blob)
+        return
+    digest = Polars.digest if isinstance(eng, Polars) else digest_of
+    t_e2e, res = timed(lambda: eng.e2e(lines, blob), int(runs))
+    d_e2e = digest(res)
+    del res
+    native = eng.prepare(lines, blob)
+    t_eval, res = timed(lambda: eng.eval(native), int(runs))
+    print(orjson.dumps({"name": eng.name, "note": eng.note, "e2e_s": t_e2e, "eval_s": t_eval,
+                        "digests": [d_e2e, digest(res)]}).decode())
 
 
 def child_cmd(key, mode):
@@ -450,26 +464,23 @@ def main():
         cost[name] = costs(cli_cmd, cli_cmd, one, data, a)
 
     skip = set(filter(None, a.skip.split(",")))
-    for key, cls in engines():
+    for key, _ in engines():
         if key in skip:
             continue
-        try:
-            eng = cls()
-        except Exception as e:  # not installed
-            print(f"# SKIP {key}: {type(e).__name__}: {e}", flush=True)
+        # Each engine is timed in a fresh process: timed in this one, the later rows ran on a
+        # heap the earlier ones had grown (gigabytes at 100,000 stations), which slowed them
+        # by up to a third and ranked them by their place in the list.
+        out = subprocess.run([sys.executable, __file__, "--child", key, "time", str(data), str(a.runs)],
+                             capture_output=True, text=True, check=False)
+        if out.returncode != 0:  # not installed, or failed
+            print(f"# SKIP {key}: {out.stderr.strip().splitlines()[-1:]}", flush=True)
             continue
-        native = eng.prepare(lines, blob)
-        t_e2e, res = timed(lambda: eng.e2e(lines, blob), a.runs)
-        t_eval, res2 = timed(lambda: eng.eval(native), a.runs)
-        if isinstance(eng, Polars):
-            ok = check(eng.name, Polars.digest(res)) and check(eng.name + " eval", Polars.digest(res2))
-        else:
-            ok = check(eng.name, digest_of(res)) and check(eng.name + " eval", digest_of(res2))
-        rows.append((eng.name, n / t_e2e, n / t_eval, ok, eng.note))
-        del native, res, res2
-        cost[eng.name] = costs(child_cmd(key, "cold"), child_cmd(key, "rss"), one, data, a)
-        print(f"# done {key}: e2e {n / t_e2e:,.0f}/s eval {n / t_eval:,.0f}/s; cold start, peak RSS "
-              f"{cost[eng.name]}", flush=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        ok = all([check(r["name"], r["digests"][0]), check(r["name"] + " eval", r["digests"][1])])
+        rows.append((r["name"], n / r["e2e_s"], n / r["eval_s"], ok, r["note"]))
+        cost[r["name"]] = costs(child_cmd(key, "cold"), child_cmd(key, "rss"), one, data, a)
+        print(f"# done {key}: e2e {n / r['e2e_s']:,.0f}/s eval {n / r['eval_s']:,.0f}/s; cold start, peak RSS "
+              f"{cost[r['name']]}", flush=True)
 
     # table
     chidu_rows = [r for r in rows if r[0].startswith("chidu")]
@@ -505,7 +516,7 @@ def main():
         print(f"fastest peer e2e: {best_e2e[0]} ({fmt(best_e2e[1])}/s); fastest peer eval-only: {best_eval[0]} ({fmt(best_eval[2])}/s)")
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:  # bench.py --child KEY cold|rss DATA (see costs)
-        child(*sys.argv[2:5])
+    if sys.argv[1:2] == ["--child"]:  # bench.py --child KEY cold|rss|time DATA [RUNS]
+        child(*sys.argv[2:6])
     else:
         main()
