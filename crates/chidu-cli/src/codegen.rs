@@ -10,7 +10,8 @@ pub(crate) struct CodegenArgs {
     /// Pack directory or built-in id.
     standard: String,
     /// The module directory to write (created if needed): `mod.rs`, one `section{k}.rs` per
-    /// section with its checks, `record.rs` and `values.rs` with the record types, each
+    /// section with its checks, `record.rs`, `record_{field}.rs` and `values.rs` with the record
+    /// types, each
     /// written atomically.
     #[arg(long, short)]
     output: PathBuf,

@@ -22,7 +22,8 @@ pub struct Unsupported {
 }
 
 /// Rust source of one pack's checks: a module directory, `mod.rs`, one `section{k}.rs` per
-/// section of the standard, `record.rs` and `values.rs`.
+/// section of the standard, `record.rs` with a `record_{field}.rs` per part of the record,
+/// and `values.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedRust {
     /// `mod.rs`: the [`crate::compiled::Generated`] implementation (`pub struct Pack`), which
@@ -30,8 +31,9 @@ pub struct GeneratedRust {
     pub checks: String,
     /// (file name, text) of each section's checks, in pack order.
     pub sections: Vec<(String, String)>,
-    /// `record.rs`: the record as typed structs.
-    pub record: String,
+    /// (file name, text) of the record as typed structs: `record.rs` (the root object), then
+    /// one `record_{field}.rs` per root field holding objects.
+    pub records: Vec<(String, String)>,
     /// `values.rs`: the values of each enum field.
     pub values: String,
 }
@@ -41,7 +43,7 @@ impl GeneratedRust {
     pub fn files(&self) -> Vec<(&str, &str)> {
         let mut files = vec![("mod.rs", self.checks.as_str())];
         files.extend(self.sections.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-        files.push(("record.rs", &self.record));
+        files.extend(self.records.iter().map(|(n, t)| (n.as_str(), t.as_str())));
         files.push(("values.rs", &self.values));
         files
     }
@@ -89,8 +91,15 @@ fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
         id = model.id,
         version = model.version,
     );
+    let records = record::struct_files(model, &header);
     let mut sections = Vec::new();
     let (mut declare, mut call) = (String::new(), String::new());
+    for (module, _) in &records {
+        let _ = writeln!(declare, "pub mod {module};");
+    }
+    for (module, _) in &records {
+        let _ = writeln!(declare, "use {module}::*;");
+    }
     for (k, (section, body)) in model.sections.iter().zip(&bodies).enumerate() {
         let _ = writeln!(declare, "mod section{k};");
         let _ = writeln!(call, "    section{k}::judge(r, cx, out)?;");
@@ -110,10 +119,8 @@ fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
     let _ = write!(
         out,
         "\nuse chidu::compiled as rt;\n\n\
-         pub mod record;\n\
          pub mod values;\n\
-         {declare}\
-         use record::O0;\n\n\
+         {declare}\n\
          /// The generated checks of pack `{id}`.\n\
          #[derive(Debug, Clone, Copy)]\n\
          pub struct Pack;\n\n\
@@ -142,7 +149,10 @@ fn generate(model: &Model) -> Result<GeneratedRust, Unsupported> {
     Ok(GeneratedRust {
         checks: out,
         sections,
-        record: record::structs(model, &header),
+        records: records
+            .into_iter()
+            .map(|(module, text)| (format!("{module}.rs"), text))
+            .collect(),
         values: record::values(model, &header),
     })
 }

@@ -1,18 +1,97 @@
 //! The record half of generated code: one serde-derived struct per object of the record
-//! schema (`record.rs`) and the values of each enum (`values.rs`), next to the checks.
+//! schema (`record.rs` and a `record_{field}.rs` per part of the record) and the values of
+//! each enum (`values.rs`), next to the checks.
 
 use std::fmt::Write as _;
 
 use crate::model::Model;
-use crate::schema::{FieldTy, ObjId};
+use crate::schema::{FieldTy, ObjId, ROOT};
 
-/// `record.rs`: the header, then every object's struct.
-pub(super) fn structs(model: &Model, header: &str) -> String {
-    let mut out = format!("{header}\nuse chidu::compiled as rt;\nuse super::values::*;\n");
-    for (id, _) in model.schema.objects.iter().enumerate() {
-        record_struct(&mut out, model, id as ObjId);
+/// The record's structs as (module name, text), split as the schema nests the record:
+/// `record` holds the root object's struct and one `record_{field}` per root field that holds
+/// objects has the structs of every object under it. Each file reaches the other structs
+/// through the parent module, which imports them all.
+pub(super) fn struct_files(model: &Model, header: &str) -> Vec<(String, String)> {
+    let objects = &model.schema.objects;
+    let mut placed = vec![false; objects.len()];
+    let mut files = Vec::new();
+    let mut part = |module: String, about: String, ids: Vec<ObjId>, placed: &mut Vec<bool>| {
+        let mut out = format!(
+            "{header}//! {about}\n\nuse chidu::compiled as rt;\nuse super::*;\nuse super::values::*;\n"
+        );
+        for id in ids {
+            if let Some(p) = placed.get_mut(id as usize) {
+                *p = true;
+            }
+            record_struct(&mut out, model, id);
+        }
+        files.push((module, out));
+    };
+    part(
+        "record".into(),
+        "The record's root object.".into(),
+        vec![ROOT],
+        &mut placed,
+    );
+    for (slot, f) in model.schema.root().fields.iter().enumerate() {
+        let mut ids = Vec::new();
+        under(&f.ty, &model.schema, &placed, &mut ids);
+        if ids.is_empty() {
+            continue;
+        }
+        // Module names are identifiers: a field name that is not one is named by its slot
+        // (`record_3` cannot clash with a name, which cannot start with a digit).
+        let ident = f.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && f.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let module = if ident {
+            format!("record_{}", f.name)
+        } else {
+            format!("record_{slot}")
+        };
+        part(
+            module,
+            format!("The objects under field `{}`.", f.name),
+            ids,
+            &mut placed,
+        );
     }
-    out
+    // Every object is under some root field; any other would still get its struct.
+    let rest: Vec<ObjId> = (0..objects.len() as ObjId)
+        .filter(|&id| !placed.get(id as usize).copied().unwrap_or(true))
+        .collect();
+    if !rest.is_empty() {
+        part(
+            "record_other".into(),
+            "Objects under no root field.".into(),
+            rest,
+            &mut placed,
+        );
+    }
+    files
+}
+
+/// The objects `ty` holds, depth first, that no earlier file has.
+fn under(
+    ty: &FieldTy,
+    schema: &crate::schema::RecordSchema,
+    placed: &[bool],
+    ids: &mut Vec<ObjId>,
+) {
+    match ty {
+        FieldTy::List(item) => under(item, schema, placed, ids),
+        FieldTy::Object(o) => {
+            if placed.get(*o as usize).copied().unwrap_or(true) || ids.contains(o) {
+                return;
+            }
+            ids.push(*o);
+            for f in &schema.obj(*o).fields {
+                under(&f.ty, schema, placed, ids);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `values.rs`: the header, then every enum's values and field type.

@@ -4,11 +4,17 @@
 
 use chidu::compiled as rt;
 
-pub mod record;
 pub mod values;
+pub mod record;
+pub mod record_address;
+pub mod record_staff;
+pub mod record_services;
+use record::*;
+use record_address::*;
+use record_staff::*;
+use record_services::*;
 mod section0;
 mod section1;
-use record::O0;
 
 /// The generated checks of pack `codegen`.
 #[derive(Debug, Clone, Copy)]

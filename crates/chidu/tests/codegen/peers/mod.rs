@@ -4,8 +4,15 @@
 
 use chidu::compiled as rt;
 
-pub mod record;
 pub mod values;
+pub mod record;
+pub mod record_staff;
+pub mod record_services;
+pub mod record_documents;
+use record::*;
+use record_staff::*;
+use record_services::*;
+use record_documents::*;
 mod section0;
 mod section1;
 mod section2;
@@ -13,7 +20,6 @@ mod section3;
 mod section4;
 mod section5;
 mod section6;
-use record::O0;
 
 /// The generated checks of pack `peers`.
 #[derive(Debug, Clone, Copy)]

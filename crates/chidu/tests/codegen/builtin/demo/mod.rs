@@ -4,13 +4,23 @@
 
 use chidu::compiled as rt;
 
-pub mod record;
 pub mod values;
+pub mod record;
+pub mod record_premises;
+pub mod record_staff;
+pub mod record_services;
+pub mod record_satisfaction;
+pub mod record_brand;
+use record::*;
+use record_premises::*;
+use record_staff::*;
+use record_services::*;
+use record_satisfaction::*;
+use record_brand::*;
 mod section0;
 mod section1;
 mod section2;
 mod section3;
-use record::O0;
 
 /// The generated checks of pack `demo`.
 #[derive(Debug, Clone, Copy)]

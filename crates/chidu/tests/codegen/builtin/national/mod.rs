@@ -4,15 +4,65 @@
 
 use chidu::compiled as rt;
 
-pub mod record;
 pub mod values;
+pub mod record;
+pub mod record_admin;
+pub mod record_reporting_period;
+pub mod record_assessment;
+pub mod record_governance;
+pub mod record_operator;
+pub mod record_contract;
+pub mod record_premises;
+pub mod record_five_unifications;
+pub mod record_staff;
+pub mod record_rules;
+pub mod record_archives;
+pub mod record_finance;
+pub mod record_planning;
+pub mod record_volunteers;
+pub mod record_cooperation;
+pub mod record_service_catalogue;
+pub mod record_beneficiary_registry;
+pub mod record_services;
+pub mod record_rooms;
+pub mod record_rooms_summary;
+pub mod record_brand;
+pub mod record_onsite;
+pub mod record_evaluation;
+pub mod record_digital;
+pub mod record_incidents;
+use record::*;
+use record_admin::*;
+use record_reporting_period::*;
+use record_assessment::*;
+use record_governance::*;
+use record_operator::*;
+use record_contract::*;
+use record_premises::*;
+use record_five_unifications::*;
+use record_staff::*;
+use record_rules::*;
+use record_archives::*;
+use record_finance::*;
+use record_planning::*;
+use record_volunteers::*;
+use record_cooperation::*;
+use record_service_catalogue::*;
+use record_beneficiary_registry::*;
+use record_services::*;
+use record_rooms::*;
+use record_rooms_summary::*;
+use record_brand::*;
+use record_onsite::*;
+use record_evaluation::*;
+use record_digital::*;
+use record_incidents::*;
 mod section0;
 mod section1;
 mod section2;
 mod section3;
 mod section4;
 mod section5;
-use record::O0;
 
 /// The generated checks of pack `national`.
 #[derive(Debug, Clone, Copy)]
