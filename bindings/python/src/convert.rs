@@ -6,11 +6,15 @@
 //! absent), `datetime.date`/`datetime.datetime` become ISO dates, numpy scalars their Python
 //! value. Anything else is an error that names the path of the offending value.
 
+use std::cell::RefCell;
+
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use serde_json::{Map, Number, Value as J};
+
+use crate::tape::KeyCache;
 
 /// Deepest nesting accepted from Python (records are a few levels deep; this stops cycles).
 const MAX_DEPTH: usize = 64;
@@ -60,18 +64,31 @@ impl ConvError {
     }
 }
 
-/// Cached Python types the converter checks against.
+/// What converting a batch needs at hand: the Python types the converter checks against, and
+/// the record keys seen so far (`tape::KeyCache`).
 pub(crate) struct Types<'py> {
     date: Bound<'py, PyType>,
     datetime: Bound<'py, PyType>,
+    pub(crate) keys: RefCell<KeyCache>,
 }
 
 impl<'py> Types<'py> {
     pub(crate) fn new(py: Python<'py>) -> PyResult<Self> {
+        Self::with_keys(py, KeyCache::default())
+    }
+
+    /// As `new`, going on with the keys an earlier part of the same batch saw.
+    pub(crate) fn with_keys(py: Python<'py>, keys: KeyCache) -> PyResult<Self> {
         Ok(Types {
             date: DATE.import(py, "datetime", "date")?.clone(),
             datetime: DATETIME.import(py, "datetime", "datetime")?.clone(),
+            keys: RefCell::new(keys),
         })
+    }
+
+    /// The keys seen, for the next part of the batch.
+    pub(crate) fn into_keys(self) -> KeyCache {
+        self.keys.into_inner()
     }
 }
 

@@ -12,7 +12,7 @@ use crate::convert::{self, Converted, Types};
 use crate::errors;
 use crate::report::{PyBatchReport, PyReport};
 use crate::stream::{PyReportStream, Source};
-use crate::tape::Tape;
+use crate::tape::{KeyCache, Tape};
 
 /// Records are converted (under the GIL) and evaluated (without it) in chunks, so conversion of
 /// one chunk overlaps evaluation of the previous one. Chunks start small (evaluation starts
@@ -685,6 +685,7 @@ impl PyStandard {
             Source::Items {
                 iter: iter.unbind(),
                 index: 0,
+                keys: KeyCache::default(),
             }
         };
         Ok(PyReportStream::new(

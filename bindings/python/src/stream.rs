@@ -13,6 +13,7 @@ use crate::convert::Types;
 use crate::errors;
 use crate::report::entry_object;
 use crate::standard::{Input, PyStandard};
+use crate::tape::KeyCache;
 
 /// Where the records still to evaluate are.
 pub(crate) enum Source {
@@ -30,8 +31,13 @@ pub(crate) enum Source {
         line: usize,
         buf: Vec<u8>,
     },
-    /// A Python iterator of records and the index of its next item.
-    Items { iter: Py<PyIterator>, index: usize },
+    /// A Python iterator of records, the index of its next item, and the keys its records
+    /// used so far.
+    Items {
+        iter: Py<PyIterator>,
+        index: usize,
+        keys: KeyCache,
+    },
     /// Inputs converted up front (a DataFrame's rows, a records file or directory).
     Inputs { inputs: Vec<Input>, next: usize },
 }
@@ -145,8 +151,8 @@ impl PyReportStream {
                 *line += lines;
                 entries
             }
-            Some(Source::Items { iter, index }) => {
-                let types = Types::new(py)?;
+            Some(Source::Items { iter, index, keys }) => {
+                let types = Types::with_keys(py, std::mem::take(keys))?;
                 let mut inputs = Vec::with_capacity(size);
                 let mut items = iter.bind(py).clone();
                 let mut failure = None;
@@ -160,6 +166,7 @@ impl PyReportStream {
                     }
                     *index += 1;
                 }
+                *keys = types.into_keys();
                 if failure.is_some() {
                     // Nothing more is read; what was read still comes out before the raise.
                     self.failure = failure;

@@ -3,8 +3,9 @@
 //!
 //! Reading Python objects needs the GIL, and in `evaluate_many` the one thread that holds it is
 //! the bottleneck. So that thread only copies each record onto a tape (tokens plus one text
-//! buffer: a few instructions per value), and the evaluation threads run the schema checks
-//! (types, enums, dates, paths for errors) on the tape, in parallel.
+//! buffer; keys seen earlier in the batch are not copied but found by their object's address,
+//! `KeyCache`), and the evaluation threads run the schema checks (types, enums, dates, paths
+//! for errors) on the tape, in parallel.
 //!
 //! Values map the way the value converter (`convert::to_json`) maps them: `None`, NaN,
 //! `pandas.NA` and `NaT` are missing, dates and datetimes are ISO dates, and the rarer types
@@ -12,7 +13,9 @@
 //! that cannot be read becomes a `Bad` token: it is an error only if the schema reads it (a
 //! field the schema does not know is skipped, whatever it holds).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -51,6 +54,8 @@ enum Tok {
     End,
     /// Text at `start..start + len` of the tape's text buffer.
     Str(u32, u32),
+    /// A key at `start..start + len` of the batch's key text (`KeyCache`).
+    Key(u32, u32),
     Int(i64),
     UInt(u64),
     Float(f64),
@@ -65,6 +70,57 @@ enum Tok {
 pub(crate) struct Tape {
     toks: Vec<Tok>,
     text: String,
+    /// The batch's key text when this record was copied (`Tok::Key` points into it).
+    keys: Arc<str>,
+}
+
+/// Most keys a batch caches, and the longest cached key (in bytes): records have tens of
+/// distinct field names, and a batch whose keys never repeat must not grow the cache.
+const MAX_KEYS: usize = 1024;
+const MAX_KEY_LEN: usize = 64;
+
+/// The record keys of a batch, by the address of their `str` object. The records of a batch
+/// share their key objects (orjson and `json.load` reuse them, a DataFrame's rows share its
+/// column labels), so a key seen before is found by address, without reading its UTF-8 or
+/// copying it: per peer-benchmark station (about 230 keys) that was a quarter of the copying.
+/// Each cached key is held by a strong reference, so while it is cached its address cannot
+/// pass to another object. Only exact `str` objects are cached (a subclass may override
+/// anything).
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    by_address: HashMap<usize, (u32, u32), foldhash::fast::FixedState>,
+    held: Vec<Py<PyString>>,
+    text: String,
+    /// `text` as the tapes share it: remade only when a record brought new keys.
+    shared: Arc<str>,
+}
+
+impl KeyCache {
+    /// The key token of `key` if it is cached or can be.
+    fn token(&mut self, key: &Bound<'_, PyString>) -> Option<Tok> {
+        let address = key.as_ptr() as usize;
+        if let Some(&(start, len)) = self.by_address.get(&address) {
+            return Some(Tok::Key(start, len));
+        }
+        if self.held.len() >= MAX_KEYS {
+            return None;
+        }
+        let text = key.to_str().ok().filter(|t| t.len() <= MAX_KEY_LEN)?;
+        let start = u32::try_from(self.text.len()).ok()?;
+        let len = u32::try_from(text.len()).ok()?;
+        self.text.push_str(text);
+        self.by_address.insert(address, (start, len));
+        self.held.push(key.clone().unbind());
+        Some(Tok::Key(start, len))
+    }
+
+    /// The key text for a tape, shared with the tapes before it while no key is added.
+    fn snapshot(&mut self) -> Arc<str> {
+        if self.shared.len() != self.text.len() {
+            self.shared = Arc::from(self.text.as_str());
+        }
+        Arc::clone(&self.shared)
+    }
 }
 
 impl Tape {
@@ -78,9 +134,11 @@ impl Tape {
         let mut tape = Tape {
             toks: Vec::with_capacity(toks),
             text: String::with_capacity(text),
+            keys: Arc::default(),
         };
         tape.value(types, v, 0);
         LAST_SIZE.set((tape.toks.len(), tape.text.len()));
+        tape.keys = types.keys.borrow_mut().snapshot();
         tape
     }
 
@@ -98,9 +156,12 @@ impl Tape {
         let mut i = 1;
         while i < *end as usize {
             let value = self.toks.get(i + 1)?;
-            if let Some(Tok::Str(s, n)) = self.toks.get(i)
-                && self.str(*s, *n) == key
-            {
+            let name = match self.toks.get(i) {
+                Some(Tok::Str(s, n)) => self.str(*s, *n),
+                Some(Tok::Key(s, n)) => self.key(*s, *n),
+                _ => "",
+            };
+            if name == key {
                 return match value {
                     Tok::Str(s, n) => Some(self.str(*s, *n).to_owned()),
                     Tok::Int(x) => Some(x.to_string()),
@@ -118,6 +179,12 @@ impl Tape {
 
     fn str(&self, start: u32, len: u32) -> &str {
         self.text
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or_default()
+    }
+
+    fn key(&self, start: u32, len: u32) -> &str {
+        self.keys
             .get(start as usize..(start + len) as usize)
             .unwrap_or_default()
     }
@@ -153,10 +220,16 @@ impl Tape {
     fn dict(&mut self, types: &Types<'_>, d: &Bound<'_, PyDict>, depth: usize) {
         let at = self.open(true);
         for (key, value) in d.iter() {
-            match key
+            let cached = key
                 .cast_exact::<PyString>()
-                .or_else(|_| key.cast::<PyString>())
-            {
+                .ok()
+                .and_then(|k| types.keys.borrow_mut().token(k));
+            if let Some(tok) = cached {
+                self.toks.push(tok);
+                self.value(types, &value, depth + 1);
+                continue;
+            }
+            match key.cast::<PyString>() {
                 Ok(k) => self.py_str(k),
                 Err(_) => self.bad(format!(
                     "keys must be strings, found a key of type {}",
@@ -198,6 +271,10 @@ impl Tape {
             return self.dict(types, d, depth);
         } else if let Ok(l) = v.cast_exact::<PyList>() {
             return self.seq(types, l.iter(), depth);
+        } else if let Ok(f) = v.cast_exact::<PyFloat>() {
+            return self.py_float(f);
+        } else if v.is_none() {
+            return self.toks.push(Tok::Null);
         }
         if let Ok(s) = v.cast::<PyString>() {
             return self.py_str(s);
@@ -215,14 +292,7 @@ impl Tape {
             return self.py_int(i);
         }
         if let Ok(f) = v.cast::<PyFloat>() {
-            let x = f.value();
-            // NaN is missing, as in a DataFrame; infinities reach the seed, which rejects them.
-            return self
-                .toks
-                .push(if x.is_nan() { Tok::Null } else { Tok::Float(x) });
-        }
-        if v.is_none() {
-            return self.toks.push(Tok::Null);
+            return self.py_float(f);
         }
         if let Ok(t) = v.cast::<PyTuple>() {
             return self.seq(types, t.iter(), depth);
@@ -235,6 +305,13 @@ impl Tape {
             Ok(t) => self.push_str(t),
             Err(e) => self.bad(e.to_string()),
         }
+    }
+
+    fn py_float(&mut self, f: &Bound<'_, PyFloat>) {
+        let x = f.value();
+        // NaN is missing, as in a DataFrame; infinities reach the seed, which rejects them.
+        self.toks
+            .push(if x.is_nan() { Tok::Null } else { Tok::Float(x) });
     }
 
     fn py_int(&mut self, i: &Bound<'_, PyInt>) {
@@ -337,6 +414,7 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
         let tape: &'de Tape = self.tape;
         match self.next()? {
             Tok::Str(s, n) => visitor.visit_borrowed_str(tape.str(*s, *n)),
+            Tok::Key(s, n) => visitor.visit_borrowed_str(tape.key(*s, *n)),
             Tok::Int(i) => visitor.visit_i64(*i),
             Tok::UInt(u) => visitor.visit_u64(*u),
             Tok::Float(x) => visitor.visit_f64(*x),
@@ -389,6 +467,9 @@ impl<'de> MapAccess<'de> for Entries<'_, 'de> {
         }
         let tape: &'de Tape = self.reader.tape;
         match self.reader.next()? {
+            Tok::Key(s, n) => seed
+                .deserialize(de::value::BorrowedStrDeserializer::new(tape.key(*s, *n)))
+                .map(Some),
             Tok::Str(s, n) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(tape.str(*s, *n)))
                 .map(Some),

@@ -179,3 +179,30 @@ def test_one_evaluation_thread_gives_the_same_entries(demo: chidu.Standard, exam
         assert len(want) == len(recs) + (name == "bytes")
         assert got[name]["many"] == want, name
         assert got[name]["iter"] == want, name
+
+
+def test_keys_read_by_identity_name_their_own_text(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    """Keys are cached by the address of their `str` object, and every record here brings keys
+    made for it and freed after it: a cached address must never answer for another string.
+    Mixed in: shared key objects, a `str` subclass key and more distinct keys than the cache
+    holds; each report names its own unknown field, in input order, whatever the part size."""
+
+    class Key(str):
+        pass
+
+    base = next(iter(examples.values()))
+
+    def records() -> Any:
+        for i in range(1500):
+            rec = {"".join(["i", "d"]): f"S-{i}"}  # a fresh `id` object per record
+            rec.update((k, v) for k, v in base.items() if k != "id")
+            name = "".join(["extra_", str(i)])  # made for this record, freed after it
+            rec[Key(name) if i % 7 == 0 else name] = i
+            yield rec
+
+    want = [["extra_" + str(i)] for i in range(1500)]
+    for size in (1, 16, 2048):
+        got = [[w["path"] for w in r.warnings] for r in demo.evaluate_iter(records(), as_of=AS_OF, chunk_size=size)]  # type: ignore[union-attr]
+        assert got == want, f"parts of {size}"
+    many = [[w["path"] for w in r.warnings] for r in demo.evaluate_many(list(records()), as_of=AS_OF)]  # type: ignore[union-attr]
+    assert many == want
