@@ -387,7 +387,9 @@ pub(crate) fn record_to_json(types: &Types<'_>, v: &Bound<'_, PyAny>) -> Convert
 }
 
 /// A DataFrame, column by column, into one JSON object per row. Dotted column names nest
-/// (`premises.area_m2`); missing cells (None, NaN, NA, NaT) leave the field absent.
+/// (`premises.area_m2`); missing cells (None, NaN, NA, NaT) leave the field absent. Only for
+/// frames whose column names clash (`tape::frame` reads the others), where the later column
+/// wins.
 pub(crate) fn dataframe_rows(
     types: &Types<'_>,
     frame: &Bound<'_, PyAny>,

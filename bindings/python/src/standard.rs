@@ -150,9 +150,17 @@ impl PyStandard {
         }
     }
 
-    /// One input per row of a pandas DataFrame.
+    /// One input per row of a pandas DataFrame: a tape per row (`tape::frame`), or a JSON
+    /// object per row when the column names clash.
     fn dataframe_inputs(&self, py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<Vec<Input>> {
         let types = Types::new(py)?;
+        if let Some(tapes) = crate::tape::frame::tapes(&types, frame)? {
+            return Ok(tapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, tape)| Input::Tape(i, tape))
+                .collect());
+        }
         Ok(convert::dataframe_rows(&types, frame)?
             .into_iter()
             .enumerate()

@@ -24,6 +24,8 @@ use serde_json::Value as J;
 
 use crate::convert::{self, Types};
 
+pub(crate) mod frame;
+
 /// Deepest nesting copied (records are a few levels deep; this stops cycles).
 const MAX_DEPTH: usize = 64;
 
@@ -106,12 +108,24 @@ impl KeyCache {
             return None;
         }
         let text = key.to_str().ok().filter(|t| t.len() <= MAX_KEY_LEN)?;
-        let start = u32::try_from(self.text.len()).ok()?;
-        let len = u32::try_from(text.len()).ok()?;
-        self.text.push_str(text);
+        let (start, len) = self.add_text(text)?;
         self.by_address.insert(address, (start, len));
         self.held.push(key.clone().unbind());
         Some(Tok::Key(start, len))
+    }
+
+    /// Adds `text` to the key text (not cached by any address): its span.
+    fn add_text(&mut self, text: &str) -> Option<(u32, u32)> {
+        let start = u32::try_from(self.text.len()).ok()?;
+        let len = u32::try_from(text.len()).ok()?;
+        self.text.push_str(text);
+        Some((start, len))
+    }
+
+    fn text(&self, start: u32, len: u32) -> &str {
+        self.text
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or_default()
     }
 
     /// The key text for a tape, shared with the tapes before it while no key is added.

@@ -47,11 +47,43 @@ def test_dataframe_nan_and_none_are_missing(demo: chidu.Standard) -> None:
 
 
 def test_dataframe_bad_cell_is_an_error_entry(demo: chidu.Standard) -> None:
-    frame = pd.DataFrame({"id": ["A", "B"], "premises.mode": ["independent", "palace"], "premises.area_m2": [1.0, math.inf]})
+    frame = pd.DataFrame({"id": ["A", "B", "C"], "premises.area_m2": [1.0, math.inf, 2.0], "extra": ["x", "y", None]})
     batch = demo.evaluate_many(frame, as_of=AS_OF)
     assert batch.invalid == 1
     (err,) = batch.errors
     assert err["index"] == 1 and err["record"] == "B" and err["path"] == "premises.area_m2"
+    # A column the schema does not know is warned about where a cell is present.
+    assert [[w["path"] for w in r.warnings] for r in batch if isinstance(r, chidu.Report)] == [["extra"], []]
+
+
+def test_dataframe_rows_read_as_the_dicts_they_came_from(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    """A row is the dict `json_normalize` was given: the same report or the same error
+    (the first bad field in schema order, as for dicts), and a nested object whose cells are
+    all missing is absent."""
+    base = next(iter(examples.values()))
+    recs = [
+        dict(base, id="A"),
+        dict(base, id="B", premises={"mode": "palace", "area_m2": math.inf}),
+        {k: v for k, v in base.items() if k != "premises"} | {"id": "C"},
+        dict(base, id="D", premises={"area_m2": 75.5}),
+    ]
+    frame = pd.json_normalize(recs, max_level=1)
+    assert frame.filter(like="premises.").iloc[2].isna().all()
+    want = [e.to_json() if isinstance(e, chidu.Report) else e.message for e in demo.evaluate_many(recs, as_of=AS_OF)]
+    got = [e.to_json() if isinstance(e, chidu.Report) else e.message for e in demo.evaluate_many(frame, as_of=AS_OF)]
+    assert got == want
+    assert demo.evaluate_many(frame, as_of=AS_OF).errors[0]["path"] == "premises.mode"
+
+
+def test_dataframe_with_clashing_column_names(demo: chidu.Standard) -> None:
+    """`premises` both as a column and as the prefix of `premises.area_m2`, or one name twice:
+    rows are built column by column, the later column winning, as before."""
+    clash = pd.DataFrame({"id": ["A"], "premises.area_m2": [80.0], "premises": [None]})
+    (a,) = demo.evaluate_many(clash, as_of=AS_OF)
+    assert isinstance(a, chidu.Report) and a.indicator("CS-02")["status"] == "met"
+    twice = pd.DataFrame([["A", 10.0, 80.0]], columns=["id", "premises.area_m2", "premises.area_m2"])
+    (b,) = demo.evaluate_many(twice, as_of=AS_OF)
+    assert isinstance(b, chidu.Report) and b.indicator("CS-02")["status"] == "met"
 
 
 def test_to_pandas_columns(demo: chidu.Standard, examples: dict[str, Any]) -> None:
