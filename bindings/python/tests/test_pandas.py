@@ -52,8 +52,12 @@ def test_dataframe_bad_cell_is_an_error_entry(demo: chidu.Standard) -> None:
     assert batch.invalid == 1
     (err,) = batch.errors
     assert err["index"] == 1 and err["record"] == "B" and err["path"] == "premises.area_m2"
-    # A column the schema does not know is warned about where a cell is present.
+    # A column the schema does not know is warned about where a cell is present, whatever it
+    # holds (as in a dict record).
     assert [[w["path"] for w in r.warnings] for r in batch if isinstance(r, chidu.Report)] == [["extra"], []]
+    odd = pd.DataFrame({"id": ["A"], "extra": [object()]})
+    (a,) = demo.evaluate_many(odd, as_of=AS_OF)
+    assert isinstance(a, chidu.Report) and [w["path"] for w in a.warnings] == ["extra"]
 
 
 def test_dataframe_rows_read_as_the_dicts_they_came_from(demo: chidu.Standard, examples: dict[str, Any]) -> None:
