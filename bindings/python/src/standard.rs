@@ -552,7 +552,8 @@ impl PyStandard {
         } else if let Ok(b) = record.cast::<PyBytes>() {
             self.engine.parse_json(b.as_bytes())
         } else {
-            let types = Types::new(py)?;
+            // One record: its keys are read, not cached (`tape::KeyCache`).
+            let types = Types::with_keys(py, KeyCache::none())?;
             match self.read_dict(&types, record) {
                 Some(read) => read,
                 None => match convert::record_to_json(&types, record) {

@@ -88,8 +88,10 @@ const MAX_KEY_LEN: usize = 64;
 /// Each cached key is held by a strong reference, so while it is cached its address cannot
 /// pass to another object. Only exact `str` objects are cached (a subclass may override
 /// anything).
-#[derive(Default)]
 pub(crate) struct KeyCache {
+    /// How many keys may be cached: `MAX_KEYS` in a batch, 0 for a lone record, whose keys
+    /// would only be cached to be dropped.
+    limit: usize,
     by_address: HashMap<usize, (u32, u32), foldhash::fast::FixedState>,
     held: Vec<Py<PyString>>,
     text: String,
@@ -97,14 +99,34 @@ pub(crate) struct KeyCache {
     shared: Arc<str>,
 }
 
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache {
+            limit: MAX_KEYS,
+            by_address: HashMap::default(),
+            held: Vec::new(),
+            text: String::new(),
+            shared: Arc::default(),
+        }
+    }
+}
+
 impl KeyCache {
+    /// A cache that caches nothing, for reading one record.
+    pub(crate) fn none() -> Self {
+        KeyCache {
+            limit: 0,
+            ..KeyCache::default()
+        }
+    }
+
     /// The key token of `key` if it is cached or can be.
     fn token(&mut self, key: &Bound<'_, PyString>) -> Option<Tok> {
         let address = key.as_ptr() as usize;
         if let Some(&(start, len)) = self.by_address.get(&address) {
             return Some(Tok::Key(start, len));
         }
-        if self.held.len() >= MAX_KEYS {
+        if self.held.len() >= self.limit {
             return None;
         }
         let text = key.to_str().ok().filter(|t| t.len() <= MAX_KEY_LEN)?;
