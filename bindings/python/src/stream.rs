@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyIterator, PyString};
 use crate::convert::Types;
 use crate::errors;
 use crate::report::entry_object;
-use crate::standard::{Input, PyStandard};
+use crate::standard::{Input, PyStandard, SERIAL_PART, one_thread};
 use crate::tape::KeyCache;
 
 /// Where the records still to evaluate are.
@@ -196,12 +196,11 @@ impl PyReportStream {
     }
 }
 
-/// Records evaluated per part, at most 16 with one evaluation thread
-/// (`RAYON_NUM_THREADS=1`): nothing runs in parallel then, and the fewer reports wait for
-/// Python to read them, the more of each is still in cache when it is read and freed.
+/// Records evaluated per part, at most `SERIAL_PART` with one evaluation thread: nothing runs
+/// in parallel then, and the fewer reports wait for Python to read them, the more of each is
+/// still in cache when it is read and freed.
 fn part_size(chunk_size: usize) -> usize {
-    const SERIAL_PART: usize = 16;
-    if rayon::current_num_threads() <= 1 {
+    if one_thread() {
         chunk_size.min(SERIAL_PART)
     } else {
         chunk_size

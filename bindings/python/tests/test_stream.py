@@ -151,8 +151,10 @@ def shown(e):
     return e.to_json() if isinstance(e, chidu.Report) else ["error", e.origin, e.record, e.path, e.message]
 out = {}
 for name, given in (("bytes", text.encode()), ("list", recs)):
+    batch = demo.evaluate_many(given, as_of="2026-06-30")
     out[name] = {
-        "many": [shown(e) for e in demo.evaluate_many(given, as_of="2026-06-30")],
+        "many": [shown(e) for e in batch],
+        "summary": batch.summary(),
         "iter": [shown(e) for e in demo.evaluate_iter(given, as_of="2026-06-30", chunk_size=256)],
     }
 print(json.dumps(out))
@@ -160,8 +162,8 @@ print(json.dumps(out))
 
 
 def test_one_evaluation_thread_gives_the_same_entries(demo: chidu.Standard, examples: dict[str, Any]) -> None:
-    """With `RAYON_NUM_THREADS=1` records are evaluated on the calling thread, in parts of at
-    most 16 for `evaluate_iter`: the entries must be those of the default thread pool."""
+    """With `RAYON_NUM_THREADS=1` records are copied and evaluated on the calling thread, in
+    parts of at most 16: the entries and the summary must be those of the default thread pool."""
     import os
     import subprocess
     import sys
@@ -174,10 +176,12 @@ def test_one_evaluation_thread_gives_the_same_entries(demo: chidu.Standard, exam
     )
     got = json.loads(run.stdout)
     for name, given in (("bytes", text.encode()), ("list", recs)):
-        want = [shown(e) for e in demo.evaluate_many(given, as_of=AS_OF)]
+        batch = demo.evaluate_many(given, as_of=AS_OF)
+        want = [shown(e) for e in batch]
         want = [list(w) if isinstance(w, tuple) else w for w in want]
         assert len(want) == len(recs) + (name == "bytes")
         assert got[name]["many"] == want, name
+        assert got[name]["summary"] == json.loads(json.dumps(batch.summary())), name
         assert got[name]["iter"] == want, name
 
 
