@@ -86,6 +86,10 @@ impl<'py> Types<'py> {
         })
     }
 
+    pub(crate) fn py(&self) -> Python<'py> {
+        self.date.py()
+    }
+
     /// The keys seen, for the next part of the batch.
     pub(crate) fn into_keys(self) -> KeyCache {
         self.keys.into_inner()

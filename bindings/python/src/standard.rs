@@ -12,6 +12,7 @@ use crate::convert::{self, Converted, Types};
 use crate::errors;
 use crate::report::{PyBatchReport, PyReport};
 use crate::stream::{PyReportStream, Source};
+use crate::tape::frame::Rows;
 use crate::tape::{KeyCache, Tape};
 
 /// Records are converted (under the GIL) and evaluated (without it) in chunks, so conversion of
@@ -160,18 +161,14 @@ impl PyStandard {
         }
     }
 
-    /// One input per row of a pandas DataFrame: a tape per row (`tape::frame`), or a JSON
-    /// object per row when the column names clash.
-    fn dataframe_inputs(&self, py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<Vec<Input>> {
-        let types = Types::new(py)?;
-        if let Some(tapes) = crate::tape::frame::tapes(&types, frame)? {
-            return Ok(tapes
-                .into_iter()
-                .enumerate()
-                .map(|(i, tape)| Input::Tape(i, tape))
-                .collect());
-        }
-        Ok(convert::dataframe_rows(&types, frame)?
+    /// One input per row of a pandas DataFrame whose column names clash (`tape::frame::Rows`
+    /// reads the others): a JSON object per row, built column by column.
+    fn dataframe_json_inputs(
+        &self,
+        types: &Types<'_>,
+        frame: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<Input>> {
+        Ok(convert::dataframe_rows(types, frame)?
             .into_iter()
             .enumerate()
             .map(|(i, c)| self.input(origin_of(i), c))
@@ -269,15 +266,14 @@ impl PyStandard {
     /// already converted: the GIL-bound conversion overlaps the parallel evaluation. The
     /// worker also adds each evaluated chunk to the fleet summary, so that work overlaps the
     /// conversion too (the converting thread, which holds the GIL, is the one to spare).
-    fn run_pipelined<'py>(
+    fn run_pipelined(
         &self,
-        py: Python<'py>,
-        items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+        py: Python<'_>,
+        inputs: impl Iterator<Item = PyResult<Input>>,
         options: &chidu::Options,
     ) -> PyResult<chidu::Batch> {
-        let types = Types::new(py)?;
         if one_thread() {
-            return self.run_serial(py, &types, items, options);
+            return self.run_serial(py, inputs, options);
         }
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Input>>(2);
         // Evaluated chunks come back to be freed by the converting thread, which made them.
@@ -300,8 +296,8 @@ impl PyStandard {
             let produce = || -> PyResult<()> {
                 let mut size = FIRST_CHUNK;
                 let mut chunk = Vec::with_capacity(size);
-                for (i, item) in items.enumerate() {
-                    chunk.push(self.item(&types, i, &item?));
+                for input in inputs {
+                    chunk.push(input?);
                     if chunk.len() == size {
                         spent_rx.try_iter().for_each(drop);
                         size = (size * 2).min(CHUNK);
@@ -345,11 +341,10 @@ impl PyStandard {
     /// still in cache when it is read (a worker would share the one core and read chunks of up
     /// to 4,096 tapes copied long before: 30% slower on the peer workload for 2% more
     /// instructions).
-    fn run_serial<'py>(
+    fn run_serial(
         &self,
-        py: Python<'py>,
-        types: &Types<'py>,
-        items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+        py: Python<'_>,
+        inputs: impl Iterator<Item = PyResult<Input>>,
         options: &chidu::Options,
     ) -> PyResult<chidu::Batch> {
         let mut entries = Vec::new();
@@ -363,8 +358,8 @@ impl PyStandard {
             }
             entries.extend(done);
         };
-        for (i, item) in items.enumerate() {
-            part.push(self.item(types, i, &item?));
+        for input in inputs {
+            part.push(input?);
             if part.len() == SERIAL_PART {
                 evaluate(&mut part);
             }
@@ -662,15 +657,29 @@ impl PyStandard {
                 "evaluate_many takes a list of records (use evaluate for one record)",
             ));
         }
-        if convert::is_dataframe(records)? {
-            let inputs = self.dataframe_inputs(py, records)?;
-            let entries = py.detach(|| self.run(&inputs, &options));
-            return Ok(self.batch(entries, &options));
-        }
-        let iter = records
-            .try_iter()
-            .map_err(|_| PyTypeError::new_err(NOT_RECORDS))?;
-        let batch = self.run_pipelined(py, iter, &options)?;
+        let types = Types::new(py)?;
+        let batch = if convert::is_dataframe(records)? {
+            match Rows::read(&types, records)? {
+                // Each row copied when its chunk is, as for a list of dicts.
+                Some(rows) => {
+                    let inputs = (0..rows.len()).map(|i| Ok(Input::Tape(i, rows.tape(&types, i))));
+                    self.run_pipelined(py, inputs, &options)?
+                }
+                None => {
+                    let inputs = self.dataframe_json_inputs(&types, records)?;
+                    let entries = py.detach(|| self.run(&inputs, &options));
+                    return Ok(self.batch(entries, &options));
+                }
+            }
+        } else {
+            let iter = records
+                .try_iter()
+                .map_err(|_| PyTypeError::new_err(NOT_RECORDS))?;
+            let inputs = iter
+                .enumerate()
+                .map(|(i, item)| item.map(|item| self.item(&types, i, &item)));
+            self.run_pipelined(py, inputs, &options)?
+        };
         Ok(PyBatchReport::new(self.engine.clone(), batch))
     }
 
@@ -732,9 +741,17 @@ impl PyStandard {
                 "evaluate_iter takes a list of records (use evaluate for one record)",
             ));
         } else if convert::is_dataframe(records)? {
-            Source::Inputs {
-                inputs: this.dataframe_inputs(py, records)?,
-                next: 0,
+            let types = Types::new(py)?;
+            match Rows::read(&types, records)? {
+                Some(rows) => Source::Frame {
+                    rows,
+                    next: 0,
+                    keys: types.into_keys(),
+                },
+                None => Source::Inputs {
+                    inputs: this.dataframe_json_inputs(&types, records)?,
+                    next: 0,
+                },
             }
         } else {
             let iter = records

@@ -14,6 +14,7 @@ use crate::errors;
 use crate::report::entry_object;
 use crate::standard::{Input, PyStandard, SERIAL_PART, one_thread};
 use crate::tape::KeyCache;
+use crate::tape::frame::Rows;
 
 /// Where the records still to evaluate are.
 pub(crate) enum Source {
@@ -38,7 +39,15 @@ pub(crate) enum Source {
         index: usize,
         keys: KeyCache,
     },
-    /// Inputs converted up front (a DataFrame's rows, a records file or directory).
+    /// A pandas DataFrame's rows, the next row's index, and the key text holding the column
+    /// names (`Rows` refers to it).
+    Frame {
+        rows: Rows,
+        next: usize,
+        keys: KeyCache,
+    },
+    /// Inputs converted up front (a records file or directory, a DataFrame whose column names
+    /// clash).
     Inputs { inputs: Vec<Input>, next: usize },
 }
 
@@ -176,6 +185,22 @@ impl PyReportStream {
                     self.source = None;
                     return Ok(false);
                 }
+                let entries = py.detach(|| standard.run(&inputs, options));
+                drop(inputs);
+                entries
+            }
+            Some(Source::Frame { rows, next, keys }) => {
+                let end = next.saturating_add(size).min(rows.len());
+                if *next >= end {
+                    self.source = None;
+                    return Ok(false);
+                }
+                let types = Types::with_keys(py, std::mem::take(keys))?;
+                let inputs: Vec<Input> = (*next..end)
+                    .map(|i| Input::Tape(i, rows.tape(&types, i)))
+                    .collect();
+                *keys = types.into_keys();
+                *next = end;
                 let entries = py.detach(|| standard.run(&inputs, options));
                 drop(inputs);
                 entries

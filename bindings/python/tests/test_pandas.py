@@ -133,3 +133,19 @@ def test_as_of_from_pandas_timestamp(demo: chidu.Standard, examples: dict[str, A
     ts = pd.Timestamp("2026-06-30 13:00")
     assert demo.evaluate(examples["strong"], as_of=ts).as_of == "2026-06-30"
     assert demo.evaluate(examples["strong"], as_of=dt.date(2026, 6, 30)).score == 101.8
+
+
+def test_dataframe_streams_part_by_part(demo: chidu.Standard, examples: dict[str, Any]) -> None:
+    """`evaluate_iter` writes a frame's rows a part at a time: the entries of `evaluate_many`,
+    whatever the part size, for a frame read row by row and for one whose names clash."""
+    base = next(iter(examples.values()))
+    recs = [dict(base, id=f"S-{i}") for i in range(7)]
+    recs[3] = dict(base, id="S-3", premises={"mode": "palace"})
+    frames = [pd.json_normalize(recs, max_level=1)]
+    frames.append(frames[0].assign(premises=None))  # `premises` and `premises.*`: clashing names
+    for frame in frames:
+        want = [e.to_json() if isinstance(e, chidu.Report) else ("error", e.message) for e in demo.evaluate_many(frame, as_of=AS_OF)]
+        assert sum(isinstance(w, tuple) for w in want) == 1
+        for size in (1, 3, 2048):
+            got = [e.to_json() if isinstance(e, chidu.Report) else ("error", e.message) for e in demo.evaluate_iter(frame, as_of=AS_OF, chunk_size=size)]
+            assert got == want, size

@@ -150,7 +150,9 @@ text = "\\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\\n{oops\\
 def shown(e):
     return e.to_json() if isinstance(e, chidu.Report) else ["error", e.origin, e.record, e.path, e.message]
 out = {}
-for name, given in (("bytes", text.encode()), ("list", recs)):
+import pandas as pd
+frame = pd.json_normalize(recs, max_level=1)
+for name, given in (("bytes", text.encode()), ("list", recs), ("frame", frame)):
     batch = demo.evaluate_many(given, as_of="2026-06-30")
     out[name] = {
         "many": [shown(e) for e in batch],
@@ -175,7 +177,9 @@ def test_one_evaluation_thread_gives_the_same_entries(demo: chidu.Standard, exam
         [sys.executable, "-c", ONE_THREAD_SCRIPT], input=json.dumps(recs), capture_output=True, text=True, env=env, check=True
     )
     got = json.loads(run.stdout)
-    for name, given in (("bytes", text.encode()), ("list", recs)):
+    import pandas as pd
+
+    for name, given in (("bytes", text.encode()), ("list", recs), ("frame", pd.json_normalize(recs, max_level=1))):
         batch = demo.evaluate_many(given, as_of=AS_OF)
         want = [shown(e) for e in batch]
         want = [list(w) if isinstance(w, tuple) else w for w in want]

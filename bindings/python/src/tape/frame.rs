@@ -23,36 +23,57 @@ enum Node {
     Object(Level),
 }
 
-/// The rows of `frame` as tapes; `None` when its column names do not make a tree (a name used
-/// both for a value and for a nested object, or the same name twice), which the caller reads
-/// the older way, since then which cell wins depends on column order.
-pub(crate) fn tapes(types: &Types<'_>, frame: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Tape>>> {
-    let rows: usize = frame.len()?;
-    let mut columns = Vec::new();
-    let mut root = Level::new();
-    for pair in frame.call_method0("items")?.try_iter()? {
-        let (name, series): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
-        let name = match name.cast::<PyString>() {
-            Ok(s) => s.to_str()?.to_owned(),
-            Err(_) => name.str()?.to_str()?.to_owned(),
-        };
-        let cells = series.call_method0("tolist")?.cast_into::<PyList>()?;
-        let placed = place(
-            &mut root,
-            &mut types.keys.borrow_mut(),
-            &name,
-            columns.len(),
-        );
-        if cells.len() != rows || !placed {
-            return Ok(None);
+/// A DataFrame's columns and the tree of their names, from which each row's tape is written
+/// when it is needed (a part at a time, so a large frame is never copied whole).
+pub(crate) struct Rows {
+    root: Level,
+    columns: Vec<Py<PyList>>,
+    len: usize,
+}
+
+impl Rows {
+    /// Reads the columns of `frame`, their names into the batch's key text; `None` when the
+    /// names do not make a tree (a name used both for a value and for a nested object, or the
+    /// same name twice): the caller then reads the rows the older way, since which cell wins
+    /// depends on column order.
+    pub(crate) fn read(types: &Types<'_>, frame: &Bound<'_, PyAny>) -> PyResult<Option<Rows>> {
+        let len: usize = frame.len()?;
+        let mut columns = Vec::new();
+        let mut root = Level::new();
+        for pair in frame.call_method0("items")?.try_iter()? {
+            let (name, series): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
+            let name = match name.cast::<PyString>() {
+                Ok(s) => s.to_str()?.to_owned(),
+                Err(_) => name.str()?.to_str()?.to_owned(),
+            };
+            let cells = series.call_method0("tolist")?.cast_into::<PyList>()?;
+            let placed = place(
+                &mut root,
+                &mut types.keys.borrow_mut(),
+                &name,
+                columns.len(),
+            );
+            if cells.len() != len || !placed {
+                return Ok(None);
+            }
+            columns.push(cells.unbind());
         }
-        columns.push(cells);
+        Ok(Some(Rows { root, columns, len }))
     }
-    Ok(Some(
-        (0..rows)
-            .map(|row| Tape::row(types, &root, &columns, row))
-            .collect(),
-    ))
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Row `row` as a tape; `types` must carry the key text `read` added the names to.
+    pub(crate) fn tape(&self, types: &Types<'_>, row: usize) -> Tape {
+        let mut tape = Tape::default();
+        let at = tape.open(true);
+        tape.level(types, &self.root, &self.columns, row, 1);
+        tape.close(at);
+        tape.keys = types.keys.borrow_mut().snapshot();
+        tape
+    }
 }
 
 /// Adds the column `name` (cells at `column`) to the tree, its names to the batch's key text;
@@ -86,21 +107,11 @@ fn place(level: &mut Level, keys: &mut KeyCache, name: &str, column: usize) -> b
 }
 
 impl Tape {
-    /// Row `row` of the columns, as the record `tapes` describes.
-    fn row(types: &Types<'_>, root: &Level, columns: &[Bound<'_, PyList>], row: usize) -> Tape {
-        let mut tape = Tape::default();
-        let at = tape.open(true);
-        tape.level(types, root, columns, row, 1);
-        tape.close(at);
-        tape.keys = types.keys.borrow_mut().snapshot();
-        tape
-    }
-
     fn level(
         &mut self,
         types: &Types<'_>,
         level: &Level,
-        columns: &[Bound<'_, PyList>],
+        columns: &[Py<PyList>],
         row: usize,
         depth: usize,
     ) {
@@ -109,7 +120,10 @@ impl Tape {
             self.toks.push(Tok::Key(*start, *len));
             match node {
                 Node::Cells(column) => {
-                    match columns.get(*column).map(|c| c.get_item(row)) {
+                    match columns
+                        .get(*column)
+                        .map(|c| c.bind(types.py()).get_item(row))
+                    {
                         Some(Ok(cell)) => self.value(types, &cell, depth),
                         Some(Err(e)) => self.bad(e.to_string()),
                         None => self.toks.push(Tok::Null),
