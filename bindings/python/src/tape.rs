@@ -162,7 +162,12 @@ impl KeyCache {
 impl Tape {
     /// Copies `v` (a record dict, or any value) onto a new tape.
     pub(crate) fn write(types: &Types<'_>, v: &Bound<'_, PyAny>) -> Tape {
-        // Records of a batch are alike: start at the last one's size instead of growing.
+        Tape::written(types, |tape| tape.value(types, v, 0))
+    }
+
+    /// A tape filled by `fill`, sized at the start like the tape before it (records of a
+    /// batch are alike, so it need not grow), sharing the batch's key text at the end.
+    fn written(types: &Types<'_>, fill: impl FnOnce(&mut Tape)) -> Tape {
         thread_local! {
             static LAST_SIZE: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
         }
@@ -172,7 +177,7 @@ impl Tape {
             text: String::with_capacity(text),
             keys: Arc::default(),
         };
-        tape.value(types, v, 0);
+        fill(&mut tape);
         LAST_SIZE.set((tape.toks.len(), tape.text.len()));
         tape.keys = types.keys.borrow_mut().snapshot();
         tape

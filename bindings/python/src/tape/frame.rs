@@ -67,12 +67,11 @@ impl Rows {
 
     /// Row `row` as a tape; `types` must carry the key text `read` added the names to.
     pub(crate) fn tape(&self, types: &Types<'_>, row: usize) -> Tape {
-        let mut tape = Tape::default();
-        let at = tape.open(true);
-        tape.level(types, &self.root, &self.columns, row, 1);
-        tape.close(at);
-        tape.keys = types.keys.borrow_mut().snapshot();
-        tape
+        Tape::written(types, |tape| {
+            let at = tape.open(true);
+            tape.level(types, &self.root, &self.columns, row, 1);
+            tape.close(at);
+        })
     }
 }
 
