@@ -329,11 +329,20 @@ impl PyStandard {
             produced?;
             joined.map_err(|_| errors::internal("the evaluation thread panicked"))
         })?;
-        // The same batch as `Engine::batch(entries)`, with the summary already made.
+        Ok(self.batch_of(entries, summary, options))
+    }
+
+    /// The same batch as `Engine::batch(entries)`, with the summary already made.
+    fn batch_of(
+        &self,
+        entries: Vec<chidu::Entry>,
+        summary: chidu::Summary,
+        options: &chidu::Options,
+    ) -> chidu::Batch {
         let mut batch = self.engine.batch(Vec::new(), options);
         batch.entries = entries;
         batch.summary = summary;
-        Ok(batch)
+        batch
     }
 
     /// `run_pipelined` with one evaluation thread, where nothing runs in parallel: a few
@@ -365,10 +374,7 @@ impl PyStandard {
             }
         }
         evaluate(&mut part);
-        let mut batch = self.engine.batch(Vec::new(), options);
-        batch.entries = entries;
-        batch.summary = summary;
-        Ok(batch)
+        Ok(self.batch_of(entries, summary, options))
     }
 
     fn batch(&self, entries: Vec<chidu::Entry>, options: &chidu::Options) -> PyBatchReport {
