@@ -4,8 +4,8 @@
 //! into a tree, and each row written onto a tape by walking the tree: a missing cell (None,
 //! NaN, `pd.NA`, `NaT`) leaves its field out, and a nested object with no field present is left
 //! out too, so a row reads as the dict `pd.json_normalize` was given. The column names go into
-//! the batch's key text (`KeyCache`) once, so no key is copied per row. Cells are written as in dict records: a value the
-//! schema does not read is skipped whatever it holds.
+//! the batch's key text (`KeyCache`) once, so no key is copied per row. Cells are written as in
+//! dict records: a value the schema does not read is skipped whatever it holds.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
@@ -61,6 +61,7 @@ impl Rows {
         Ok(Some(Rows { root, columns, len }))
     }
 
+    /// How many rows the frame has.
     pub(crate) fn len(&self) -> usize {
         self.len
     }
