@@ -6,6 +6,7 @@
 mod convert;
 mod errors;
 mod gaps;
+mod inputs;
 mod report;
 mod standard;
 mod stream;

@@ -11,8 +11,9 @@ use pyo3::types::{PyBytes, PyIterator, PyString};
 
 use crate::convert::Types;
 use crate::errors;
+use crate::inputs::{Input, SERIAL_PART, one_thread};
 use crate::report::entry_object;
-use crate::standard::{Input, PyStandard, SERIAL_PART, one_thread};
+use crate::standard::PyStandard;
 use crate::tape::KeyCache;
 use crate::tape::frame::Rows;
 
