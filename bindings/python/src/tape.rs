@@ -76,6 +76,13 @@ pub(crate) struct Tape {
     keys: Arc<str>,
 }
 
+/// The text at `start..start + len` of `text` (empty if out of range: spans are made from
+/// the same text, so that does not happen).
+fn span(text: &str, start: u32, len: u32) -> &str {
+    text.get(start as usize..(start as usize).saturating_add(len as usize))
+        .unwrap_or_default()
+}
+
 /// Most keys a batch caches, and the longest cached key (in bytes): records have tens of
 /// distinct field names, and a batch whose keys never repeat must not grow the cache.
 const MAX_KEYS: usize = 1024;
@@ -145,9 +152,7 @@ impl KeyCache {
     }
 
     fn text(&self, start: u32, len: u32) -> &str {
-        self.text
-            .get(start as usize..(start + len) as usize)
-            .unwrap_or_default()
+        span(&self.text, start, len)
     }
 
     /// The key text for a tape, shared with the tapes before it while no key is added.
@@ -219,15 +224,11 @@ impl Tape {
     }
 
     fn str(&self, start: u32, len: u32) -> &str {
-        self.text
-            .get(start as usize..(start + len) as usize)
-            .unwrap_or_default()
+        span(&self.text, start, len)
     }
 
     fn key(&self, start: u32, len: u32) -> &str {
-        self.keys
-            .get(start as usize..(start + len) as usize)
-            .unwrap_or_default()
+        span(&self.keys, start, len)
     }
 
     fn push_str(&mut self, s: &str) {
