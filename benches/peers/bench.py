@@ -332,7 +332,8 @@ def engines():
 
 
 def child(key, mode, data, runs="3"):
-    """One engine in a fresh process: `cold` scores DATA's first record; `rss` runs e2e once;
+    """One engine in a fresh process: `cold` scores DATA's first record; `rss` runs e2e once
+    (`setup` stops before it);
     `time` times e2e and then eval-only (median of `runs` each) and prints their seconds and
     digests as JSON.
 
@@ -346,6 +347,8 @@ def child(key, mode, data, runs="3"):
         lines = lines[:1]
         blob = lines[0] + b"\n"
     eng = cls()
+    if mode == "setup":  # what `rss` does before its pass: instructions.py subtracts it
+        return
     if mode != "time":
         eng.e2e(lines, blob)
         return
@@ -516,7 +519,7 @@ def main():
         print(f"fastest peer e2e: {best_e2e[0]} ({fmt(best_e2e[1])}/s); fastest peer eval-only: {best_eval[0]} ({fmt(best_eval[2])}/s)")
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:  # bench.py --child KEY cold|rss|time DATA [RUNS]
+    if sys.argv[1:2] == ["--child"]:  # bench.py --child KEY cold|rss|setup|time DATA [RUNS]
         child(*sys.argv[2:6])
     else:
         main()

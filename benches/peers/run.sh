@@ -5,10 +5,21 @@
 #
 #   benches/peers/run.sh            10,000 records: throughput, cold start and peak RSS per engine
 #   benches/peers/run.sh --full     also 100,000 records (throughput and peak RSS)
+#   benches/peers/run.sh --instructions   also instructions per record end to end (valgrind)
 set -euo pipefail
+# Nothing here reads the terminal; a run started in the background must not hand its stdin to
+# cargo's rustc probe (it fed rustc stray text and the hand-written limit's build failed).
+exec </dev/null
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-FULL=0; [[ "${1:-}" == "--full" ]] && FULL=1
+FULL=0; INSTR=0
+for arg in "$@"; do
+  case $arg in
+    --full) FULL=1 ;;
+    --instructions) INSTR=1 ;;
+    *) echo "usage: run.sh [--full] [--instructions]" >&2; exit 2 ;;
+  esac
+done
 VENV="$HERE/.venv"
 PY="$VENV/bin/python"
 
@@ -50,4 +61,11 @@ cd "$HERE"
 if [[ $FULL == 1 ]]; then
   # zen's JDM decision and regorus score under 1k records/s: about 15 minutes each at 100k.
   "${PIN[@]}" "$PY" bench.py "data-100000.jsonl" --rss --skip zen-jdm,regorus
+fi
+if [[ $INSTR == 1 ]]; then
+  if command -v valgrind >/dev/null; then
+    "$PY" instructions.py "data-10000.jsonl"
+  else
+    echo "# SKIPPED instructions: valgrind not found"
+  fi
 fi
