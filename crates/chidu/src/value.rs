@@ -123,15 +123,19 @@ pub fn whole(n: f64) -> Option<i64> {
     }
 }
 
-/// Days since 1970-01-01 for a valid civil date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i32;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Days since 1970-01-01 for a valid civil date of years 0..=9999 (Howard Hinnant's
+/// algorithm). The year is counted from March, so the leap day comes last, and shifted by one
+/// 400-year cycle (146,097 days) so that every division is unsigned: January and February of
+/// year 0 belong to year −1. About half the instructions of the signed form, per date read.
+#[inline]
+pub(crate) fn days_from_civil(y: u32, m: u32, d: u32) -> i32 {
+    let (y, m) = if m <= 2 {
+        (y + 399, m + 9)
+    } else {
+        (y + 400, m - 3)
+    };
+    let days = y * 365 + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1;
+    days as i32 - 719_468 - 146_097
 }
 
 /// Inverse of [`days_from_civil`].
@@ -186,18 +190,7 @@ pub(crate) fn parse_date(s: &str) -> Option<i32> {
     if d == 0 || d > month_len {
         return None;
     }
-    // Days since 0000-03-01 of a year starting in March (so the leap day comes last), as in
-    // `days_from_civil`, with unsigned division: years here are 0..=9999.
-    let (y, m) = if m <= 2 {
-        (y.wrapping_sub(1), m + 9)
-    } else {
-        (y, m - 3)
-    };
-    if y == u32::MAX {
-        return Some(days_from_civil(0, m - 9, d)); // January and February of year 0
-    }
-    let days = y * 365 + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1;
-    Some(days as i32 - 719_468)
+    Some(days_from_civil(y, m, d))
 }
 
 /// `YYYY-MM-DD` for days since the epoch.
@@ -219,7 +212,7 @@ mod tests {
                     let text = format!("{y:04}-{m:02}-{d:02}");
                     let want = jiff::civil::Date::new(y as i16, m as i8, d as i8)
                         .ok()
-                        .map(|_| days_from_civil(y, m as u32, d as u32));
+                        .map(|_| days_from_civil(y, m, d));
                     assert_eq!(parse_date(&text), want, "{text}");
                 }
             }
@@ -243,6 +236,25 @@ mod tests {
     }
 
     #[test]
+    fn days_from_civil_agrees_with_jiff_and_civil_from_days() {
+        let epoch = jiff::civil::date(1970, 1, 1);
+        let years = (0..=30).chain(1890..=2110).chain(9980..=9999);
+        for y in years {
+            for m in 1..=12u32 {
+                for d in 1..=31u32 {
+                    let Ok(date) = jiff::civil::Date::new(y as i16, m as i8, d as i8) else {
+                        continue;
+                    };
+                    let want = date.duration_since(epoch).as_secs() / 86_400;
+                    let days = days_from_civil(y, m, d);
+                    assert_eq!(i64::from(days), want, "{date}");
+                    assert_eq!(civil_from_days(days), (y as i32, m, d), "{date}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn parse_date_takes_only_ascii_digits_in_every_digit_position() {
         let valid = *b"2024-02-29";
         for pos in [0, 1, 2, 3, 5, 6, 8, 9] {
@@ -255,9 +267,7 @@ mod tests {
                 let want = jiff::civil::Date::strptime("%Y-%m-%d", text)
                     .ok()
                     .filter(|_| byte.is_ascii_digit())
-                    .map(|d| {
-                        days_from_civil(i32::from(d.year()), d.month() as u32, d.day() as u32)
-                    });
+                    .map(|d| days_from_civil(d.year() as u32, d.month() as u32, d.day() as u32));
                 assert_eq!(parse_date(text), want, "{text:?}");
             }
         }
