@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Instructions per record, end to end, for every row of the peer benchmark (run.sh --instructions).
 
-Usage: instructions.py DATA.jsonl [--n 500] [--skip KEYS]
+Usage: instructions.py DATA.jsonl [--n 1000] [--skip KEYS]
 
 Wall-clock figures on this shared VM swing by a third between runs (docs/performance.md), so
 a 10% change or a ratio near a target cannot be read from them. Instruction counts do not
