@@ -35,6 +35,7 @@ CLI = ROOT / "target" / "dist" / "chidu"  # run.sh builds chidu with the `dist` 
 RUST_EX = ROOT / "target" / "dist" / "examples" / "peers"
 HANDWRITTEN = ROOT / "target" / "handwritten" / "release" / "peers-handwritten"
 LIMIT = "limit: hand-written Rust (serde typed structs, 40 checks in code)"
+RUST_CARDS = "chidu Rust API, scorecards (parse_json + Engine::scorecard)"
 AS_OF = "2026-06-30"
 CUT_12M = "2025-06-30"
 
@@ -429,6 +430,16 @@ def main():
         rust = lambda path: [str(RUST_EX), "--e2e-only", str(PACK), str(path), "1"]
         cost[name] = costs(rust, rust, one, data, a)
         print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
+        # the engine again, asked for scorecards (score, grade, statuses) instead of reports:
+        # the output the peers give, for any pack
+        out = subprocess.run([str(RUST_EX), "--scorecards", str(PACK), str(data), str(a.runs)],
+                             capture_output=True, check=True, text=True)
+        r = json.loads(out.stdout)
+        name = RUST_CARDS
+        rows.append((name, r["e2e_rps"], r["eval_rps"], check("rust-cards", r["digest"]),
+                     "parse_json + Engine::scorecard; eval-only: pre-parsed chidu::Record"))
+        cards = lambda path: [str(RUST_EX), "--e2e-only", "--scorecards", str(PACK), str(path), "1"]
+        cost[name] = costs(cards, cards, one, data, a)
         # the same binary with the checks generated for this pack (chidu codegen, committed as
         # crates/chidu/tests/codegen/peers/; a test keeps it current)
         out = subprocess.run([str(RUST_EX), "--compiled", str(PACK), str(data), str(a.runs)],

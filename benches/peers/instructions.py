@@ -53,6 +53,7 @@ def rows(one, many, n, skip):
     rust = lambda *flags: (lambda path: [str(bench.RUST_EX), "--e2e-only", *flags, str(bench.PACK), str(path), "1"])
     jobs = [
         ("rust", "chidu Rust API (parse_json + evaluate_record)", bench.RUST_EX, rust()),
+        ("rust-cards", bench.RUST_CARDS, bench.RUST_EX, rust("--scorecards")),
         ("rust-compiled", "chidu Rust, generated checks (chidu codegen + compiled::Scorer)", bench.RUST_EX,
          rust("--compiled")),
         ("handwritten", bench.LIMIT, bench.HANDWRITTEN,
@@ -92,7 +93,7 @@ def main():
     ap.add_argument("data")
     ap.add_argument("--n", type=int, default=1000, help="records measured (after the first)")
     ap.add_argument("--skip", default="", help="comma-separated keys to skip (bench.py's, and rust, "
-                    "rust-compiled, handwritten, cli)")
+                    "rust-cards, rust-compiled, handwritten, cli)")
     a = ap.parse_args()
     lines = Path(a.data).read_bytes().splitlines()[: a.n + 1]
     n = len(lines) - 1

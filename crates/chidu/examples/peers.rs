@@ -8,12 +8,15 @@
 //! Prints one JSON object: timings in seconds, records/s and the digest (per-rule fail counts,
 //! sum of 100 × score ÷ total) that bench.py compares with plain Python.
 //!
+//! With `--scorecards`, both ask the engine for `Engine::scorecard` (score, grade, statuses)
+//! instead of a full report.
+//!
 //! With `--compiled`, both use the checks generated for the peer pack (`chidu codegen`,
 //! committed as `tests/codegen/peers/`) through `chidu::compiled::Scorer`: `e2e` is
 //! `score_json` per line; `eval` is `score_record` over records read beforehand with
 //! `Generated::read` (typed structs borrowing the lines).
 //!
-//! Run: `cargo run --release -p chidu --example peers -- [--e2e-only] [--compiled] benches/peers/pack data.jsonl [runs]`
+//! Run: `cargo run --release -p chidu --example peers -- [--e2e-only] [--scorecards | --compiled] benches/peers/pack data.jsonl [runs]`
 
 use std::time::Instant;
 
@@ -88,8 +91,9 @@ fn main() -> Result<(), Error> {
     // `--e2e-only` skips the evaluation-only pass (bench.py's cold start and peak memory runs).
     let e2e_only = std::env::args().any(|a| a == "--e2e-only");
     let compiled = std::env::args().any(|a| a == "--compiled");
+    let cards = std::env::args().any(|a| a == "--scorecards");
     let args: Vec<String> = std::env::args()
-        .filter(|a| a != "--e2e-only" && a != "--compiled")
+        .filter(|a| a != "--e2e-only" && a != "--compiled" && a != "--scorecards")
         .collect();
     let (pack, data) = (&args[1], &args[2]);
     let runs: usize = args.get(3).map_or(Ok(3), |s| s.parse())?;
@@ -163,6 +167,26 @@ fn main() -> Result<(), Error> {
                 Ok(not_met(card.statuses.iter().copied()).count())
             },
         )?;
+        (e2e, eval)
+    } else if cards {
+        let e2e = time_e2e(&lines, runs, &mut tally, |line, failed| {
+            let record = engine.parse_json(line)?;
+            let card = engine.scorecard(&record, &options);
+            failed.extend(not_met(card.statuses.iter().copied()));
+            Ok(card.score.unwrap_or(0.0))
+        })?;
+        let records: Vec<chidu::Record> = if e2e_only {
+            Vec::new()
+        } else {
+            lines
+                .iter()
+                .map(|l| engine.parse_json(l))
+                .collect::<Result<_, _>>()?
+        };
+        let eval = time_eval(&records, if e2e_only { 0 } else { runs }, |record| {
+            let card = engine.scorecard(record, &options);
+            Ok(not_met(card.statuses.iter().copied()).count())
+        })?;
         (e2e, eval)
     } else {
         let e2e = time_e2e(&lines, runs, &mut tally, |line, failed| {

@@ -397,6 +397,25 @@ impl Engine {
             options.mask_pii,
         )
     }
+    /// Score, grade, veto and each indicator's status of a parsed record, without its report:
+    /// the same answer as [`Scorecard::of_report`] of [`Engine::evaluate_record`], for less
+    /// work (no comparisons, let values, missing paths or gaps are built). For services and
+    /// triage that need the grade of many records rather than their gap reports.
+    ///
+    /// [`Scorecard::of_report`]: crate::compiled::Scorecard::of_report
+    pub fn scorecard(&self, record: &Record, options: &Options) -> crate::compiled::Scorecard {
+        let id = record.id();
+        // Waivers change statuses and scores; one rule for them, the report's.
+        if id.is_some()
+            && options
+                .waivers
+                .iter()
+                .any(|w| Some(w.record.as_str()) == id)
+        {
+            return crate::compiled::Scorecard::of_report(&self.evaluate_record(record, options));
+        }
+        crate::score::engine_scorecard(&self.model, record, options.as_of_days())
+    }
     /// Evaluates one raw record (JSON text or value) into a batch entry.
     pub fn evaluate_raw(&self, raw: &RawRecord, options: &Options) -> Entry {
         let parsed = match &raw.data {

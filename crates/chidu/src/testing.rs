@@ -169,6 +169,19 @@ fn run_case(
     file: &str,
     read: &dyn Fn(&str, &str) -> Result<String, String>,
 ) -> Result<Report, String> {
+    let (record, options) = case_input(standard, case, file, read)?;
+    engine
+        .evaluate(&record, &options)
+        .map_err(|e| e.to_string())
+}
+
+/// A case's record (with its patch applied) and options.
+fn case_input(
+    standard: &Standard,
+    case: &J,
+    file: &str,
+    read: &dyn Fn(&str, &str) -> Result<String, String>,
+) -> Result<(J, Options), String> {
     let as_of = case
         .get("as_of")
         .and_then(J::as_str)
@@ -191,9 +204,7 @@ fn run_case(
     if let Some(w) = case.get("waivers") {
         options.waivers = crate::Waiver::from_json(w, standard, file).map_err(|e| e.to_string())?;
     }
-    engine
-        .evaluate(&record, &options)
-        .map_err(|e| e.to_string())
+    Ok((record, options))
 }
 
 fn num_eq(expected: &J, got: Option<f64>) -> bool {
@@ -527,11 +538,24 @@ fn shared_case(case: &J, packs: &serde_json::Map<String, J>) -> Vec<String> {
     let want_record_error = case
         .get("expect_record_error")
         .map(|e| e.get("path").and_then(J::as_str).unwrap_or("").to_owned());
-    let result = run_case(&standard, &engine, case, "case", &|_, p| {
+    let input = case_input(&standard, case, "case", &|_, p| {
         Err(format!(
             "record_file `{p}` is not supported in shared cases"
         ))
     });
+    let (record, options) = match input {
+        Ok(i) => i,
+        Err(e) => return vec![e],
+    };
+    let result = engine
+        .record_from_value(&record)
+        .map(|r| {
+            (
+                engine.evaluate_record(&r, &options),
+                engine.scorecard(&r, &options),
+            )
+        })
+        .map_err(|e| e.to_string());
     match (result, want_record_error) {
         (Err(e), Some(path)) => {
             if e.contains(&format!(": {path}:"))
@@ -546,11 +570,18 @@ fn shared_case(case: &J, packs: &serde_json::Map<String, J>) -> Vec<String> {
         (Ok(_), Some(path)) => vec![format!(
             "expected a record error at `{path}`, but the record was evaluated"
         )],
-        (Ok(report), None) => {
+        (Ok((report, card)), None) => {
             let mut failures = match case.get("expect") {
                 Some(expect) => check_expect(&report, expect),
                 None => vec!["the case has no `expect`".into()],
             };
+            // The report-free scorecard must say what the report says.
+            let expected = crate::compiled::Scorecard::of_report(&report);
+            if card != expected {
+                failures.push(format!(
+                    "the scorecard differs from the report's: {card:?} against {expected:?}"
+                ));
+            }
             // The direct JSON writer must give exactly serde's bytes.
             if serde_json::to_string(&report).ok().as_deref() != Some(report.to_json().as_str()) {
                 failures.push("the report's JSON text differs from its serde form".into());

@@ -79,14 +79,20 @@ fn generated_code_is_up_to_date() {
     }
 }
 
-/// The engine's scorecard, built from its full report.
+/// The engine's scorecard, built from its full report; `Engine::scorecard`, which builds no
+/// report, must give the same.
 fn engine_card(engine: &Engine, line: &str) -> Result<Scorecard, String> {
     let record = engine
         .parse_json(line.as_bytes())
         .map_err(|e| e.to_string())?;
-    Ok(Scorecard::of_report(
-        &engine.evaluate_record(&record, &options()),
-    ))
+    let card = Scorecard::of_report(&engine.evaluate_record(&record, &options()));
+    let direct = engine.scorecard(&record, &options());
+    if direct != card {
+        return Err(format!(
+            "Engine::scorecard {direct:?} differs from the report's {card:?}"
+        ));
+    }
+    Ok(card)
 }
 
 /// Scores `line` both ways; returns whether the generated checks decided it.

@@ -33,6 +33,9 @@ pub(crate) struct Cx<'a> {
     pub(crate) missing: Vec<MissingRef<'a>>,
     /// Set when evaluation failed (numeric overflow).
     pub(crate) error: Option<&'static str>,
+    /// Whether a report is being built: scorecards skip what only a report shows (the two
+    /// sides of comparisons, let values, missing paths, deductions).
+    pub(crate) explain: bool,
 }
 
 /// Where a missing value was met: its name and the open aggregate items, copied without
@@ -94,6 +97,7 @@ impl<'a> Cx<'a> {
             as_of,
             missing: Vec::new(),
             error: None,
+            explain: true,
         }
     }
 

@@ -1,11 +1,14 @@
-//! The scorecard of generated checks (`chidu::compiled`): score, grade and statuses from one
-//! verdict per indicator, through the same status rules and totals as a full report, without
-//! building the report.
+//! Scorecards: score, grade and statuses through the same status rules and totals as a full
+//! report, without building the report. From the verdicts of generated checks
+//! (`chidu::compiled`), or from the engine's own evaluation (`Engine::scorecard`).
 
-use super::{Outcome, final_grade, is_veto, score_of, sections_of, status_of};
+use super::{
+    Outcome, final_grade, indicator, is_veto, record_cx, score_of, sections_of, status_of,
+};
 use crate::compiled::{Scorecard, Verdict};
 use crate::model::Model;
-use crate::report::Status;
+use crate::record::Record;
+use crate::report::{IndicatorResult, Status};
 
 /// An indicator's result as the totals need it (a full result is 136 bytes with a report's
 /// parts; building forty of them was a quarter of the generated path's scoring).
@@ -34,8 +37,7 @@ impl Outcome for Light {
     }
 }
 
-/// Score, grade and statuses from the verdicts of generated checks: the steps of
-/// [`super::evaluate`] after its indicators, without waivers (a generated scorer leaves
+/// Score, grade and statuses from the verdicts of generated checks (a generated scorer leaves
 /// records with waivers to the engine).
 pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
     let results: Vec<Light> = model
@@ -60,8 +62,38 @@ pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
             }
         })
         .collect();
-    let (score, _) = score_of(model, &results, false);
-    let sections = sections_of(model, &results);
+    totals(model, &results, true)
+}
+
+/// The engine's scorecard of one record with no waiver for it: each indicator evaluated as
+/// [`super::evaluate`] does, into one reused result, with what only a report shows skipped.
+pub(crate) fn engine_scorecard(model: &Model, record: &Record, as_of: i32) -> Scorecard {
+    let mut cx = record_cx(model, record, as_of);
+    cx.explain = false;
+    let mut values = Vec::new();
+    let mut scratch = IndicatorResult::blank(0, 0.0);
+    let results: Vec<Light> = model
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(index, ind)| {
+            scratch = IndicatorResult::blank(index, ind.points);
+            indicator(model, ind, &mut cx, &mut values, &mut scratch);
+            Light {
+                index,
+                status: scratch.status,
+                earned: scratch.earned,
+                possible: ind.points,
+            }
+        })
+        .collect();
+    totals(model, &results, false)
+}
+
+/// The steps of [`super::evaluate`] after its indicators, without waivers.
+fn totals(model: &Model, results: &[Light], compiled: bool) -> Scorecard {
+    let (score, _) = score_of(model, results, false);
+    let sections = sections_of(model, results);
     let vetoed = results
         .iter()
         .any(|r| is_veto(model, r) && r.status == Status::NotMet);
@@ -70,6 +102,6 @@ pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
         grade: final_grade(model, score, &sections, vetoed),
         vetoed,
         statuses: results.iter().map(|r| r.status).collect(),
-        compiled: true,
+        compiled,
     }
 }

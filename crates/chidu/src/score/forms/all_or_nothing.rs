@@ -67,6 +67,9 @@ pub(crate) fn eval_explained<'a>(
     cx: &mut Cx<'a>,
     enum_names: Option<&[String]>,
 ) -> (V<'a>, Option<Comparison>) {
+    if !cx.explain {
+        return (eval(ir, cx), None);
+    }
     if let Ir::Cmp(op, a, b) = ir {
         let left = eval(a, cx);
         let right = eval(b, cx);
