@@ -168,32 +168,21 @@ fn main() -> Result<(), Error> {
             },
         )?;
         (e2e, eval)
-    } else if cards {
-        let e2e = time_e2e(&lines, runs, &mut tally, |line, failed| {
-            let record = engine.parse_json(line)?;
-            let card = engine.scorecard(&record, &options);
-            failed.extend(not_met(card.statuses.iter().copied()));
-            Ok(card.score.unwrap_or(0.0))
-        })?;
-        let records: Vec<chidu::Record> = if e2e_only {
-            Vec::new()
-        } else {
-            lines
-                .iter()
-                .map(|l| engine.parse_json(l))
-                .collect::<Result<_, _>>()?
-        };
-        let eval = time_eval(&records, if e2e_only { 0 } else { runs }, |record| {
-            let card = engine.scorecard(record, &options);
-            Ok(not_met(card.statuses.iter().copied()).count())
-        })?;
-        (e2e, eval)
     } else {
+        // The score, with the ids of the indicators not met pushed onto `failed`.
+        let judge = |record: &chidu::Record, failed: &mut Vec<usize>| {
+            if cards {
+                let card = engine.scorecard(record, &options);
+                failed.extend(not_met(card.statuses.iter().copied()));
+                card.score.unwrap_or(0.0)
+            } else {
+                let report = engine.evaluate_record(record, &options);
+                failed.extend(not_met(report.indicators.iter().map(|r| r.status)));
+                report.score.unwrap_or(0.0)
+            }
+        };
         let e2e = time_e2e(&lines, runs, &mut tally, |line, failed| {
-            let record = engine.parse_json(line)?;
-            let report = engine.evaluate_record(&record, &options);
-            failed.extend(not_met(report.indicators.iter().map(|r| r.status)));
-            Ok(report.score.unwrap_or(0.0))
+            Ok(judge(&engine.parse_json(line)?, failed))
         })?;
         let records: Vec<chidu::Record> = if e2e_only {
             Vec::new()
@@ -203,9 +192,11 @@ fn main() -> Result<(), Error> {
                 .map(|l| engine.parse_json(l))
                 .collect::<Result<_, _>>()?
         };
+        let mut failed = Vec::new();
         let eval = time_eval(&records, if e2e_only { 0 } else { runs }, |record| {
-            let report = engine.evaluate_record(record, &options);
-            Ok(not_met(report.indicators.iter().map(|r| r.status)).count())
+            failed.clear();
+            judge(record, &mut failed);
+            Ok(failed.len())
         })?;
         (e2e, eval)
     };
