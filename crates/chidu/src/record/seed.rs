@@ -28,6 +28,16 @@ fn discard(v: Value) {
     }
 }
 
+/// Whether dropping `v` frees memory (a long string; list constants never occur in records).
+#[inline(always)]
+pub(crate) fn owns_heap(v: &Value) -> bool {
+    match v {
+        Value::Str(s) => s.is_heap_allocated(),
+        Value::Consts(_) => true,
+        _ => false,
+    }
+}
+
 /// Longest list accepted in a record.
 pub(crate) const MAX_LIST: usize = 1_000_000;
 
@@ -56,6 +66,11 @@ pub(crate) struct Ctx<'m> {
     /// count is known when they start.)
     stack: Vec<Value>,
     arena: Vec<Value>,
+    /// Where in `arena` the values that own heap memory are, so a record is freed without
+    /// visiting each of its values (`Record`'s `Drop`).
+    heap: Vec<u32>,
+    /// The same for list items still on `stack`: their positions there, ascending.
+    stack_heap: Vec<u32>,
 }
 
 /// Largest arena size carried over as the next record's first guess (values of 24 bytes).
@@ -91,18 +106,27 @@ impl<'m> Ctx<'m> {
             id: None,
             stack: STACK.with(std::cell::Cell::take),
             arena: Vec::with_capacity(ARENA_HINT.with(std::cell::Cell::get)),
+            heap: Vec::new(),
+            stack_heap: Vec::new(),
         }
     }
 
     /// Moves the list items from `start` up the stack into the arena.
     fn seal(&mut self, start: usize) -> Span {
         let begin = self.arena.len();
+        while let Some(&at) = self.stack_heap.last()
+            && at as usize >= start
+        {
+            self.stack_heap.pop();
+            self.heap.push(index(begin + (at as usize - start)));
+        }
         self.arena.extend(self.stack.drain(start..));
         Span::new(begin, self.arena.len() - begin)
     }
 
-    /// The warnings and the arena of a record read to the end.
-    pub(crate) fn finish(mut self) -> (Vec<RecordWarning>, Vec<Value>) {
+    /// The warnings, the arena and where in it heap memory is owned, of a record read to the
+    /// end.
+    pub(crate) fn finish(mut self) -> (Vec<RecordWarning>, Vec<Value>, Vec<u32>) {
         let mut arena = std::mem::take(&mut self.arena);
         ARENA_HINT.with(|h| h.set(arena.len().min(MAX_ARENA_HINT)));
         // Sized for the previous record: give back a large excess, since records may be kept
@@ -110,7 +134,11 @@ impl<'m> Ctx<'m> {
         if arena.capacity() > arena.len() + arena.len() / 2 {
             arena.shrink_to_fit();
         }
-        (std::mem::take(&mut self.warnings), arena)
+        (
+            std::mem::take(&mut self.warnings),
+            arena,
+            std::mem::take(&mut self.heap),
+        )
     }
 
     fn path_string(&self) -> String {
@@ -161,6 +189,11 @@ impl<'m> Ctx<'m> {
             message: self.failure.take().unwrap_or(fallback),
         }
     }
+}
+
+/// An arena or stack position as stored (records are bounded far below 4 G values).
+fn index(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 pub(crate) fn read_root<'de, D: Deserializer<'de>>(ctx: &mut Ctx, de: D) -> Result<Span, D::Error> {
@@ -273,6 +306,9 @@ impl<'de, 'm> Visitor<'de> for ObjSeed<'_, 'm> {
                 }
             }
             if keep && let Some(s) = self.ctx.arena.get_mut(start + slot as usize) {
+                if owns_heap(&v) {
+                    self.ctx.heap.push(index(start + slot as usize));
+                }
                 discard(std::mem::replace(s, v));
             } else {
                 discard(v);
@@ -488,6 +524,10 @@ impl<'de, 'm> Visitor<'de> for FieldSeed<'_, 'm, '_> {
             match next {
                 Some(v) => {
                     if self.keep {
+                        if owns_heap(&v) {
+                            let at = index(self.ctx.stack.len());
+                            self.ctx.stack_heap.push(at);
+                        }
                         self.ctx.stack.push(v);
                     }
                 }
