@@ -34,6 +34,8 @@ mod waiver;
 mod yaml;
 
 pub use batch::{Batch, Entry};
+/// The outcome of [`Engine::scorecard`] and of generated checks.
+pub use compiled::Scorecard;
 pub use diag::{Code, Diagnostic, LoadError, SourceFile, Span};
 pub use pack::read::Text;
 pub use pack::source::{builtin_file, builtin_file_relative, builtin_files_under};

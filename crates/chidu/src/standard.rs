@@ -402,8 +402,8 @@ impl Engine {
     /// work (no comparisons, let values, missing paths or gaps are built). For services and
     /// triage that need the grade of many records rather than their gap reports.
     ///
-    /// [`Scorecard::of_report`]: crate::compiled::Scorecard::of_report
-    pub fn scorecard(&self, record: &Record, options: &Options) -> crate::compiled::Scorecard {
+    /// [`Scorecard::of_report`]: crate::Scorecard::of_report
+    pub fn scorecard(&self, record: &Record, options: &Options) -> crate::Scorecard {
         let id = record.id();
         // Waivers change statuses and scores; one rule for them, the report's.
         if id.is_some()
