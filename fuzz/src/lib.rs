@@ -123,7 +123,8 @@ pub fn yaml_quote(text: &str) -> String {
 
 /// Scores `data` as one record with generated checks (`Scorer::score_json`, which falls back
 /// to the engine for what they cannot decide) and with the engine, and panics unless both give
-/// the same scorecard (score, grade, vetoes, statuses) or the same error.
+/// the same scorecard (score, grade, vetoes, statuses) or the same error; the engine's
+/// `Engine::scorecard` must equal its report's scorecard too.
 pub fn same_scorecard<G: chidu::compiled::Generated>(
     engine: &chidu::Engine,
     scorer: &chidu::compiled::Scorer<G>,
@@ -131,9 +132,15 @@ pub fn same_scorecard<G: chidu::compiled::Generated>(
 ) {
     use chidu::compiled::Scorecard;
     let got = scorer.score_json(data, options());
-    let want = engine
-        .parse_json(data)
-        .map(|r| engine.evaluate_record(&r, options()));
+    let want = engine.parse_json(data).map(|r| {
+        let report = engine.evaluate_record(&r, options());
+        // The engine's own report-free scorecard says the same.
+        assert_eq!(
+            engine.scorecard(&r, options()),
+            Scorecard::of_report(&report)
+        );
+        report
+    });
     match (got, want) {
         (Ok(card), Ok(report)) => assert_eq!(
             Scorecard {
