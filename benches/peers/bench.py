@@ -35,7 +35,23 @@ CLI = ROOT / "target" / "dist" / "chidu"  # run.sh builds chidu with the `dist` 
 RUST_EX = ROOT / "target" / "dist" / "examples" / "peers"
 HANDWRITTEN = ROOT / "target" / "handwritten" / "release" / "peers-handwritten"
 LIMIT = "limit: hand-written Rust (serde typed structs, 40 checks in code)"
-RUST_CARDS = "chidu Rust API, scorecards (parse_json + Engine::scorecard)"
+# The Rust-API rows: (key, example flags, name, note). The engine with full reports; the engine
+# asked for scorecards (score, grade, statuses: the output the peers give, for any pack); the
+# checks generated for this pack (chidu codegen, committed as crates/chidu/tests/codegen/peers/;
+# a test keeps it current).
+RUST_ROWS = [
+    ("rust", [], "chidu Rust API (parse_json + evaluate_record)",
+     "eval-only: pre-parsed chidu::Record"),
+    ("rust-cards", ["--scorecards"], "chidu Rust API, scorecards (parse_json + Engine::scorecard)",
+     "parse_json + Engine::scorecard; eval-only: pre-parsed chidu::Record"),
+    ("rust-compiled", ["--compiled"], "chidu Rust, generated checks (chidu codegen + compiled::Scorer)",
+     "score_json per line; eval-only: typed structs read beforehand"),
+]
+
+
+def rust_cmd(*flags):
+    """The example's command for one end-to-end pass over a file, in a mode of RUST_ROWS."""
+    return lambda path: [str(RUST_EX), "--e2e-only", *flags, str(PACK), str(path), "1"]
 AS_OF = "2026-06-30"
 CUT_12M = "2025-06-30"
 
@@ -420,36 +436,17 @@ def main():
             print(f"# DIGEST MISMATCH {name}: fails {bad}, score_sum {d['score_sum']} vs {ref['score_sum']}", flush=True)
         return ok
 
-    # chidu, Rust API (example binary)
+    # chidu, Rust API (example binary), one row per mode of RUST_ROWS
     if RUST_EX.exists():
-        out = subprocess.run([str(RUST_EX), str(PACK), str(data), str(a.runs)], capture_output=True, check=True, text=True)
-        r = json.loads(out.stdout)
-        name = "chidu Rust API (parse_json + evaluate_record)"
-        rows.append((name, r["e2e_rps"], r["eval_rps"],
-                     check("rust", r["digest"]), "eval-only: pre-parsed chidu::Record"))
-        rust = lambda path: [str(RUST_EX), "--e2e-only", str(PACK), str(path), "1"]
-        cost[name] = costs(rust, rust, one, data, a)
-        print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
-        # the engine again, asked for scorecards (score, grade, statuses) instead of reports:
-        # the output the peers give, for any pack
-        out = subprocess.run([str(RUST_EX), "--scorecards", str(PACK), str(data), str(a.runs)],
-                             capture_output=True, check=True, text=True)
-        r = json.loads(out.stdout)
-        name = RUST_CARDS
-        rows.append((name, r["e2e_rps"], r["eval_rps"], check("rust-cards", r["digest"]),
-                     "parse_json + Engine::scorecard; eval-only: pre-parsed chidu::Record"))
-        cards = lambda path: [str(RUST_EX), "--e2e-only", "--scorecards", str(PACK), str(path), "1"]
-        cost[name] = costs(cards, cards, one, data, a)
-        # the same binary with the checks generated for this pack (chidu codegen, committed as
-        # crates/chidu/tests/codegen/peers/; a test keeps it current)
-        out = subprocess.run([str(RUST_EX), "--compiled", str(PACK), str(data), str(a.runs)],
-                             capture_output=True, check=True, text=True)
-        r = json.loads(out.stdout)
-        name = "chidu Rust, generated checks (chidu codegen + compiled::Scorer)"
-        rows.append((name, r["e2e_rps"], r["eval_rps"], check("rust-compiled", r["digest"]),
-                     "score_json per line; eval-only: typed structs read beforehand"))
-        comp = lambda path: [str(RUST_EX), "--e2e-only", "--compiled", str(PACK), str(path), "1"]
-        cost[name] = costs(comp, comp, one, data, a)
+        for key, flags, name, note in RUST_ROWS:
+            out = subprocess.run([str(RUST_EX), *flags, str(PACK), str(data), str(a.runs)],
+                                 capture_output=True, check=True, text=True)
+            r = json.loads(out.stdout)
+            rows.append((name, r["e2e_rps"], r["eval_rps"], check(key, r["digest"]), note))
+            cmd = rust_cmd(*flags)
+            cost[name] = costs(cmd, cmd, one, data, a)
+            if key == "rust":
+                print(f"# rust: pack load + compile {r['load_ms']:.1f} ms", flush=True)
     else:
         print("# SKIP chidu Rust API: example binary not built", flush=True)
 

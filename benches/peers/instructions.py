@@ -50,12 +50,8 @@ def rows(one, many, n, skip):
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    rust = lambda *flags: (lambda path: [str(bench.RUST_EX), "--e2e-only", *flags, str(bench.PACK), str(path), "1"])
-    jobs = [
-        ("rust", "chidu Rust API (parse_json + evaluate_record)", bench.RUST_EX, rust()),
-        ("rust-cards", bench.RUST_CARDS, bench.RUST_EX, rust("--scorecards")),
-        ("rust-compiled", "chidu Rust, generated checks (chidu codegen + compiled::Scorer)", bench.RUST_EX,
-         rust("--compiled")),
+    jobs = [(key, name, bench.RUST_EX, bench.rust_cmd(*flags)) for key, flags, name, _ in bench.RUST_ROWS]
+    jobs += [
         ("handwritten", bench.LIMIT, bench.HANDWRITTEN,
          lambda path: [str(bench.HANDWRITTEN), "--e2e-only", str(path), "1"]),
         ("cli", "chidu CLI (check --format jsonl -o /dev/null)", bench.CLI, bench.cli_cmd),
