@@ -404,15 +404,9 @@ impl Engine {
     ///
     /// [`Scorecard::of_report`]: crate::Scorecard::of_report
     pub fn scorecard(&self, record: &Record, options: &Options) -> crate::Scorecard {
-        let id = record.id();
         // Waivers change statuses and scores; one rule for them, the report's.
-        if id.is_some()
-            && options
-                .waivers
-                .iter()
-                .any(|w| Some(w.record.as_str()) == id)
-        {
-            return crate::compiled::Scorecard::of_report(&self.evaluate_record(record, options));
+        if options.waivers.iter().any(|w| w.is_for(record.id())) {
+            return crate::Scorecard::of_report(&self.evaluate_record(record, options));
         }
         crate::score::engine_scorecard(&self.model, record, options.as_of_days())
     }

@@ -576,7 +576,7 @@ fn shared_case(case: &J, packs: &serde_json::Map<String, J>) -> Vec<String> {
                 None => vec!["the case has no `expect`".into()],
             };
             // The report-free scorecard must say what the report says.
-            let expected = crate::compiled::Scorecard::of_report(&report);
+            let expected = crate::Scorecard::of_report(&report);
             if card != expected {
                 failures.push(format!(
                     "the scorecard differs from the report's: {card:?} against {expected:?}"

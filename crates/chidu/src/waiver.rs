@@ -24,6 +24,11 @@ pub struct Waiver {
 }
 
 impl Waiver {
+    /// Whether the waiver is for the record with this id (a record without one has none).
+    pub(crate) fn is_for(&self, record: Option<&str>) -> bool {
+        Some(self.record.as_str()) == record
+    }
+
     /// Reads waivers from JSON values (a list, or `{waivers: [...]}`), checking them against
     /// the standard: unknown indicators and veto indicators are errors.
     pub fn from_json(

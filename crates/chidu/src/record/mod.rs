@@ -23,7 +23,8 @@ pub struct Record {
     pub(crate) warnings: Vec<RecordWarning>,
     pub(crate) info: std::sync::Arc<RecordInfo>,
     /// Where in `arena` the values that own heap memory (long strings) are: the seed notes
-    /// them as it stores them. A copy may hold fewer (a clone of a long string stays long).
+    /// them as it stores them. Every such value is listed (a clone owns heap memory at most
+    /// where the original does, so its copy of the list holds too).
     heap: Vec<u32>,
 }
 

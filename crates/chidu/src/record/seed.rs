@@ -21,7 +21,7 @@ const PRESENT: Value = Value::Bool(true);
 /// (callgrind).
 #[inline(always)]
 fn discard(v: Value) {
-    if matches!(v, Value::Str(_) | Value::Consts(_)) {
+    if owns_heap(&v) {
         drop(v);
     } else {
         std::mem::forget(v);

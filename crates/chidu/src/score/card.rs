@@ -66,23 +66,23 @@ pub(crate) fn scorecard(model: &Model, verdicts: &[Verdict]) -> Scorecard {
 }
 
 /// The engine's scorecard of one record with no waiver for it: each indicator evaluated as
-/// [`super::evaluate`] does, into one reused result, with what only a report shows skipped.
+/// [`super::evaluate`] does, with what only a report shows skipped.
 pub(crate) fn engine_scorecard(model: &Model, record: &Record, as_of: i32) -> Scorecard {
     let mut cx = record_cx(model, record, as_of);
     cx.explain = false;
+    // Stays empty: let values are shown only in reports.
     let mut values = Vec::new();
-    let mut scratch = IndicatorResult::blank(0, 0.0);
     let results: Vec<Light> = model
         .indicators
         .iter()
         .enumerate()
         .map(|(index, ind)| {
-            scratch = IndicatorResult::blank(index, ind.points);
-            indicator(model, ind, &mut cx, &mut values, &mut scratch);
+            let mut result = IndicatorResult::blank(index, ind.points);
+            indicator(model, ind, &mut cx, &mut values, &mut result);
             Light {
                 index,
-                status: scratch.status,
-                earned: scratch.earned,
+                status: result.status,
+                earned: result.earned,
                 possible: ind.points,
             }
         })

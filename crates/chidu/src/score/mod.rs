@@ -43,7 +43,7 @@ pub(crate) fn evaluate(
         indicator(model, ind, &mut cx, &mut values, r);
         if let Some(w) = waivers
             .iter()
-            .find(|w| *w.indicator == *ind.id && Some(w.record.as_str()) == record_id)
+            .find(|w| *w.indicator == *ind.id && w.is_for(record_id))
         {
             let state = if w.expires.is_some_and(|e| as_of > e) {
                 "expired"
